@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+//
+// BitLab: ternary (BitNet b1.58) neural networks for small Linux devices.
+//
+// On-device modules (BitCore, BitBlob, BitRuntime, bitmlpd) import only the Swift standard library,
+// C shims and zlib, in the subset of Swift that also compiles as Embedded Swift. The offline side
+// (importers, training, the bake tool) may use Foundation and swift-argument-parser.
+
+import PackageDescription
+
+let package = Package(
+    name: "BitLab",
+    products: [
+        .library(name: "BitCore", targets: ["BitCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: On device
+
+        /// Intrinsics kernels (x86 AVX2 / AVX-512 VNNI, ARM NEON) and CPU feature detection.
+        .target(
+            name: "CBitKernels",
+            path: "Sources/CBitKernels",
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
+        /// Quant config, quantizers, ternary packings, integer kernels, fixed point, arena.
+        .target(
+            name: "BitCore",
+            dependencies: ["CBitKernels"],
+            path: "Sources/BitCore"
+        ),
+
+        // MARK: Tools
+
+        .executableTarget(
+            name: "bitbench",
+            dependencies: [
+                "BitCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/bitbench"
+        ),
+
+        // MARK: Tests
+
+        .testTarget(
+            name: "BitCoreTests",
+            dependencies: ["BitCore"],
+            path: "Tests/BitCoreTests",
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

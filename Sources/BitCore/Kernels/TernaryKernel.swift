@@ -1,0 +1,119 @@
+import CBitKernels
+
+/// A ternary x int8 -> int32 matrix kernel: one implementation of the same product.
+///
+/// Every variant computes, for `batch` activation vectors `x_b` and each weight row `r`,
+/// `output[b * rows + r] = Σ_k q[r, k] * x_b[k]` exactly (int32, no rounding, no saturation:
+/// `TernaryMatrixLayout.maximumColumns` keeps every sum in range). `reference` is the plain scalar
+/// definition; the others must equal it on every input and are tested against it. Choose a variant
+/// once per model (`TernaryKernel.best`), not per call.
+///
+/// ```swift
+/// let layout = try TernaryMatrixLayout(packing: .t3, rows: 256, columns: 64)
+/// try TernaryKernel.best.multiply(
+///     weights: packed, layout: layout, activations: codes, batch: 1, output: accumulators)
+/// ```
+public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
+    /// Scalar loops over decoded codes: the definition the others are tested against.
+    case reference = 0
+    /// Swift SIMD types (16 lanes), for any CPU.
+    case portable = 1
+    /// x86-64 AVX2: VPMADDUBSW/VPMADDWD, 32 bytes per step.
+    case avx2 = 2
+    /// x86-64 AVX-512 with VNNI: VPDPBUSD, 64 bytes per step.
+    case avx512VNNI = 3
+
+    /// A short name for reports: `reference`, `portable`, `avx2`, `avx512-vnni`.
+    public var name: String {
+        switch self {
+        case .reference: return "reference"
+        case .portable: return "portable"
+        case .avx2: return "avx2"
+        case .avx512VNNI: return "avx512-vnni"
+        }
+    }
+
+    /// Whether this CPU (and this build) can run the variant.
+    public var isSupported: Bool {
+        switch self {
+        case .reference, .portable:
+            return true
+        case .avx2:
+            #if arch(x86_64)
+            return bitk_cpu_features() & UInt32(BITK_CPU_AVX2) != 0
+            #else
+            return false
+            #endif
+        case .avx512VNNI:
+            #if arch(x86_64)
+            return bitk_cpu_features() & UInt32(BITK_CPU_AVX512_VNNI) != 0
+            #else
+            return false
+            #endif
+        }
+    }
+
+    /// The variants this CPU runs, slowest first.
+    public static var supported: [TernaryKernel] { allCases.filter { $0.isSupported } }
+
+    /// The fastest variant this CPU runs.
+    public static var best: TernaryKernel {
+        var fastest = TernaryKernel.portable
+        for kernel in allCases where kernel.isSupported { fastest = kernel }
+        return fastest
+    }
+
+    /// Multiplies a packed ternary matrix by `batch` int8 activation vectors.
+    ///
+    /// - Parameters:
+    ///   - weights: `layout.byteCount` bytes packed as `layout.packing` (docs/formats.md).
+    ///   - activations: `batch * layout.paddedColumns` codes; vector `b` starts at
+    ///     `b * paddedColumns`. Entries past `layout.columns` meet weight code 0, so any value works.
+    ///   - output: `batch * layout.rows` accumulators; vector `b`'s start at `b * rows`.
+    /// - Throws: `BitCoreError.bufferSize` for a wrong length, `.unsupportedKernel` when this CPU
+    ///   cannot run the variant. Nothing is written when it throws.
+    public func multiply(
+        weights: UnsafeRawBufferPointer, layout: TernaryMatrixLayout,
+        activations: UnsafeBufferPointer<Int8>, batch: Int, output: UnsafeMutableBufferPointer<Int32>
+    ) throws(BitCoreError) {
+        guard batch > 0 else { throw .nonPositiveDimension(name: "batch", value: batch) }
+        guard weights.count == layout.byteCount else {
+            throw .bufferSize(name: "packed weights", expected: layout.byteCount, actual: weights.count)
+        }
+        let (activationCount, activationOverflow) = batch.multipliedReportingOverflow(
+            by: layout.paddedColumns)
+        guard !activationOverflow, activations.count == activationCount else {
+            throw .bufferSize(name: "activations", expected: activationCount, actual: activations.count)
+        }
+        let (outputCount, outputOverflow) = batch.multipliedReportingOverflow(by: layout.rows)
+        guard !outputOverflow, output.count == outputCount else {
+            throw .bufferSize(name: "output", expected: outputCount, actual: output.count)
+        }
+        guard isSupported else { throw .unsupportedKernel(name: name) }
+        guard let packed = weights.baseAddress?.assumingMemoryBound(to: UInt8.self),
+            let x = activations.baseAddress, let y = output.baseAddress
+        else { return }  // Unreachable: every count above is positive.
+        switch self {
+        case .reference:
+            TernaryKernel.multiplyReference(
+                weights: weights, layout: layout, activations: x, batch: batch, output: y)
+        case .portable:
+            TernaryKernel.multiplyPortable(
+                weights: packed, layout: layout, activations: x, batch: batch, output: y)
+        case .avx2:
+            #if arch(x86_64)
+            switch layout.packing {
+            case .i2: bitk_i2_matmul_avx2(packed, layout.rows, layout.bytesPerRow, x, batch, y)
+            case .t3: bitk_t3_matmul_avx2(packed, layout.rows, layout.bytesPerRow, x, batch, y)
+            }
+            #endif
+        case .avx512VNNI:
+            #if arch(x86_64)
+            switch layout.packing {
+            case .i2: bitk_i2_matmul_avx512vnni(packed, layout.rows, layout.bytesPerRow, x, batch, y)
+            case .t3: bitk_t3_matmul_avx512vnni(packed, layout.rows, layout.bytesPerRow, x, batch, y)
+            }
+            #endif
+        }
+    }
+}

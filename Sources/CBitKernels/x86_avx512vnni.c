@@ -1,0 +1,127 @@
+// AVX-512 VNNI kernels: 64 packed bytes per step, one VPDPBUSD per plane and activation vector.
+//
+// A step loads 64 bytes of a row, decodes them into one register of codes (0...2) per plane, and
+// multiplies each with the 64 activations of that plane (`x + p * B + j`). The last partial step
+// uses masked loads, whose zero bytes decode to code 0 against activation 0.
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+#include "CBitKernels.h"
+#include "kernel_support.h"
+
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi2")))
+
+/// Planes 0...3 of 64 i2 bytes: bits 2p and 2p+1 of every byte.
+VNNI BITK_INLINE void decode_i2(__m512i packed, __m512i codes[5]) {
+    const __m512i three = _mm512_set1_epi8(3);
+    codes[0] = _mm512_and_si512(packed, three);
+    codes[1] = _mm512_and_si512(_mm512_srli_epi16(packed, 2), three);
+    codes[2] = _mm512_and_si512(_mm512_srli_epi16(packed, 4), three);
+    codes[3] = _mm512_and_si512(_mm512_srli_epi16(packed, 6), three);
+}
+
+/// Planes 0...4 of 64 t3 bytes: trit p is `((byte * 3^p) mod 256 * 3) >> 8`. Each byte is moved to
+/// the high half of a 16-bit lane so that VPMULLW keeps exactly `byte * 3^p mod 256` there and
+/// VPMULHUW by 3 leaves the trit in the low half; even and odd bytes take one pass each.
+VNNI BITK_INLINE void decode_t3(__m512i packed, __m512i codes[5]) {
+    const __m512i three = _mm512_set1_epi16(3);
+    const __m512i even = _mm512_slli_epi16(packed, 8);
+    const __m512i odd = _mm512_andnot_si512(_mm512_set1_epi16(0x00FF), packed);
+    static const short powers[5] = {1, 3, 9, 27, 81};
+    for (int p = 0; p < 5; p++) {
+        const __m512i power = _mm512_set1_epi16(powers[p]);
+        const __m512i e = p == 0 ? even : _mm512_mullo_epi16(even, power);
+        const __m512i o = p == 0 ? odd : _mm512_mullo_epi16(odd, power);
+        const __m512i trit_even = _mm512_mulhi_epu16(e, three);
+        const __m512i trit_odd = _mm512_mulhi_epu16(o, three);
+        codes[p] = _mm512_or_si512(trit_even, _mm512_slli_epi16(trit_odd, 8));
+    }
+}
+
+VNNI BITK_INLINE void decode(int planes, __m512i packed, __m512i codes[5]) {
+    if (planes == 4) decode_i2(packed, codes);
+    else decode_t3(packed, codes);
+}
+
+/// One tile of `nb` activation vectors against every row. With one or two vectors each plane gets
+/// its own accumulator, so the VPDPBUSD chains run in parallel instead of back to back.
+VNNI BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weights, size_t rows,
+                           size_t bytes_per_row, const int8_t *x, const int32_t *sums,
+                           int32_t *output) {
+    const size_t B = bytes_per_row, padded = B * (size_t)planes;
+    const int split = nb <= 2;
+    const int accumulators = split ? nb * planes : nb;
+    for (size_t r = 0; r < rows; r++) {
+        const uint8_t *row = weights + r * B;
+        __m512i acc[10];
+        for (int a = 0; a < accumulators; a++) acc[a] = _mm512_setzero_si512();
+        size_t j = 0;
+        for (; j + 64 <= B; j += 64) {
+            __m512i codes[5];
+            decode(planes, _mm512_loadu_si512(row + j), codes);
+            for (int b = 0; b < nb; b++) {
+                const int8_t *xb = x + (size_t)b * padded + j;
+                for (int p = 0; p < planes; p++) {
+                    const int a = split ? b * planes + p : b;
+                    acc[a] = _mm512_dpbusd_epi32(acc[a], codes[p], _mm512_loadu_si512(xb + p * B));
+                }
+            }
+        }
+        if (j < B) {
+            const __mmask64 mask = _bzhi_u64(~0ULL, (unsigned)(B - j));
+            __m512i codes[5];
+            decode(planes, _mm512_maskz_loadu_epi8(mask, row + j), codes);
+            for (int b = 0; b < nb; b++) {
+                const int8_t *xb = x + (size_t)b * padded + j;
+                for (int p = 0; p < planes; p++) {
+                    const int a = split ? b * planes + p : b;
+                    const __m512i xv = _mm512_maskz_loadu_epi8(mask, xb + p * B);
+                    acc[a] = _mm512_dpbusd_epi32(acc[a], codes[p], xv);
+                }
+            }
+        }
+        for (int b = 0; b < nb; b++) {
+            __m512i total = acc[split ? b * planes : b];
+            if (split) {
+                for (int p = 1; p < planes; p++) total = _mm512_add_epi32(total, acc[b * planes + p]);
+            }
+            output[(size_t)b * rows + r] = _mm512_reduce_add_epi32(total) - sums[b];
+        }
+    }
+}
+
+VNNI BITK_INLINE void matmul(const int planes, const uint8_t *weights, size_t rows,
+                             size_t bytes_per_row, const int8_t *activations, size_t batch,
+                             int32_t *output) {
+    const size_t padded = bytes_per_row * (size_t)planes;
+    for (size_t b0 = 0; b0 < batch; b0 += BITK_MAX_BATCH_TILE) {
+        const size_t nb = batch - b0 < BITK_MAX_BATCH_TILE ? batch - b0 : BITK_MAX_BATCH_TILE;
+        const int8_t *x = activations + b0 * padded;
+        int32_t *out = output + b0 * rows;
+        int32_t sums[BITK_MAX_BATCH_TILE];
+        for (size_t b = 0; b < nb; b++) sums[b] = bitk_sum_i8(x + b * padded, padded);
+        switch (nb) {
+        case 1: tile(planes, 1, weights, rows, bytes_per_row, x, sums, out); break;
+        case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out); break;
+        case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out); break;
+        case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out); break;
+        case 5: tile(planes, 5, weights, rows, bytes_per_row, x, sums, out); break;
+        case 6: tile(planes, 6, weights, rows, bytes_per_row, x, sums, out); break;
+        case 7: tile(planes, 7, weights, rows, bytes_per_row, x, sums, out); break;
+        default: tile(planes, 8, weights, rows, bytes_per_row, x, sums, out); break;
+        }
+    }
+}
+
+VNNI void bitk_i2_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                                    const int8_t *activations, size_t batch, int32_t *output) {
+    matmul(4, weights, rows, bytes_per_row, activations, batch, output);
+}
+
+VNNI void bitk_t3_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                                    const int8_t *activations, size_t batch, int32_t *output) {
+    matmul(5, weights, rows, bytes_per_row, activations, batch, output);
+}
+
+#endif

@@ -1,0 +1,128 @@
+import Testing
+import BitCore
+
+/// Every kernel this CPU runs equals the scalar reference, bit for bit.
+@Suite struct TernaryKernelTests {
+    /// Shapes with K = 1, M = 1, K around every block size (16, 32, 64 bytes of 4 or 5 codes).
+    static let shapes: [(rows: Int, columns: Int)] = [
+        (1, 1), (1, 7), (3, 1), (5, 63), (2, 64), (7, 65), (4, 79), (3, 80), (2, 81),
+        (9, 127), (3, 128), (2, 255), (5, 256), (3, 319), (2, 320), (4, 333), (1, 1000), (17, 1031),
+    ]
+
+    static var fastKernels: [TernaryKernel] { TernaryKernel.supported.filter { $0 != .reference } }
+
+    private func check(
+        _ kernel: TernaryKernel, layout: TernaryMatrixLayout, codes: [Int8], activations: [Int8],
+        batch: Int
+    ) throws {
+        let packed = try layout.pack(codes)
+        var expected = [Int32](repeating: 0, count: batch * layout.rows)
+        var actual = [Int32](repeating: .min, count: batch * layout.rows)
+        try packed.withUnsafeBytes { weights in
+            try activations.withUnsafeBufferPointer { x in
+                try expected.withUnsafeMutableBufferPointer { y in
+                    try TernaryKernel.reference.multiply(
+                        weights: weights, layout: layout, activations: x, batch: batch, output: y)
+                }
+                try actual.withUnsafeMutableBufferPointer { y in
+                    try kernel.multiply(weights: weights, layout: layout, activations: x, batch: batch, output: y)
+                }
+            }
+        }
+        #expect(actual == expected, "\(kernel.name) \(layout.packing.name) \(layout.rows)x\(layout.columns) batch \(batch)")
+    }
+
+    /// The reference itself against a product written out by hand.
+    @Test(arguments: TernaryPacking.allCases)
+    func referenceComputesTheDotProduct(packing: TernaryPacking) throws {
+        let layout = try TernaryMatrixLayout(packing: packing, rows: 2, columns: 3)
+        let packed = try layout.pack([1, -1, 0, -1, -1, 1])
+        var x = [Int8](repeating: 0, count: layout.paddedColumns)
+        x[0] = 100; x[1] = -128; x[2] = 7
+        var y = [Int32](repeating: 0, count: 2)
+        try packed.withUnsafeBytes { weights in
+            try x.withUnsafeBufferPointer { activations in
+                try y.withUnsafeMutableBufferPointer { output in
+                    try TernaryKernel.reference.multiply(
+                        weights: weights, layout: layout, activations: activations, batch: 1, output: output)
+                }
+            }
+        }
+        #expect(y == [100 + 128, -100 + 128 + 7])
+    }
+
+    @Test(arguments: TernaryPacking.allCases)
+    func randomInputs(packing: TernaryPacking) throws {
+        var generator = SeededGenerator(seed: 7)
+        for kernel in Self.fastKernels {
+            for shape in Self.shapes {
+                let layout = try TernaryMatrixLayout(packing: packing, rows: shape.rows, columns: shape.columns)
+                for batch in [1, 2, 3, 8, 9] {
+                    let codes = [Int8].randomCodes(layout.weightCount, using: &generator)
+                    let x = [Int8].randomActivations(batch * layout.paddedColumns, using: &generator)
+                    try check(kernel, layout: layout, codes: codes, activations: x, batch: batch)
+                }
+            }
+        }
+    }
+
+    /// All +1, all -1, all 0 weights against activations pinned at -128 and 127: the largest sums.
+    @Test(arguments: TernaryPacking.allCases)
+    func extremeInputs(packing: TernaryPacking) throws {
+        for kernel in Self.fastKernels {
+            for shape in [(rows: 3, columns: 4097), (rows: 2, columns: 1), (rows: 1, columns: 80)] {
+                let layout = try TernaryMatrixLayout(packing: packing, rows: shape.rows, columns: shape.columns)
+                for code: Int8 in [-1, 0, 1] {
+                    for value: Int8 in [-128, 127, 0] {
+                        let codes = [Int8](repeating: code, count: layout.weightCount)
+                        let x = [Int8](repeating: value, count: 2 * layout.paddedColumns)
+                        try check(kernel, layout: layout, codes: codes, activations: x, batch: 2)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The widest rows a layout accepts still sum without overflow.
+    @Test func longestRows() throws {
+        let columns = TernaryMatrixLayout.maximumColumns
+        for kernel in Self.fastKernels {
+            let layout = try TernaryMatrixLayout(packing: .i2, rows: 2, columns: columns)
+            let codes = [Int8](repeating: -1, count: layout.weightCount)
+            let x = [Int8](repeating: -128, count: layout.paddedColumns)
+            try check(kernel, layout: layout, codes: codes, activations: x, batch: 1)
+        }
+    }
+
+    @Test func checksEveryBufferLength() throws {
+        let layout = try TernaryMatrixLayout(packing: .t3, rows: 2, columns: 9)
+        let packed = [UInt8](repeating: 128, count: layout.byteCount)
+        let x = [Int8](repeating: 1, count: layout.paddedColumns)
+        var y = [Int32](repeating: 0, count: 2)
+        packed.withUnsafeBytes { weights in
+            x.withUnsafeBufferPointer { activations in
+                y.withUnsafeMutableBufferPointer { output in
+                    #expect(throws: BitCoreError.bufferSize(name: "activations", expected: 20, actual: 10)) {
+                        try TernaryKernel.portable.multiply(
+                            weights: weights, layout: layout, activations: activations, batch: 2, output: output)
+                    }
+                    #expect(throws: BitCoreError.bufferSize(name: "packed weights", expected: 4, actual: 3)) {
+                        try TernaryKernel.portable.multiply(
+                            weights: UnsafeRawBufferPointer(rebasing: weights[0..<3]), layout: layout,
+                            activations: activations, batch: 1, output: UnsafeMutableBufferPointer(rebasing: output[0..<2]))
+                    }
+                    #expect(throws: BitCoreError.nonPositiveDimension(name: "batch", value: 0)) {
+                        try TernaryKernel.portable.multiply(
+                            weights: weights, layout: layout, activations: activations, batch: 0, output: output)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func bestIsSupported() {
+        #expect(TernaryKernel.best.isSupported)
+        #expect(TernaryKernel.supported.contains(.reference))
+        #expect(TernaryKernel.supported.contains(.portable))
+    }
+}

@@ -1,0 +1,137 @@
+/// The integer steps between two kernels of a BitMLP: turning int32 accumulators into the layer's
+/// output vector, and that vector into the next layer's int8 codes, with no floating point.
+///
+/// docs/integer-inference.md is the defining description, with the error bound. The bake tool's
+/// simulation and the on-device runtime both call these functions, so they agree bit for bit.
+///
+/// A layer's output is an int32 vector `v` with one power-of-two exponent `e` (real value
+/// `v[o] * 2^e`), described by `IntegerVectorScale`.
+public enum IntegerLayer {
+    /// Turns accumulators into the layer's output, in place (steps 2-6 of the spec).
+    ///
+    /// - Parameters:
+    ///   - values: on entry `acc[o]` from a kernel; on return the output `v[o]`.
+    ///   - inputStep: the real value of one input code step (`1 / s_x`).
+    ///   - weights: the layer's absmean multipliers `M` and shift `Sw` (one multiplier, or one per
+    ///     output).
+    ///   - bias: the layer's bias mantissas `B` and shift `Sb` (no values, or one per output).
+    ///   - relu: whether ReLU follows the layer.
+    /// - Returns: the exponent of `v` and `max |v|`.
+    /// - Throws: `BitCoreError.bufferSize` when `weights` or `bias` has a count that is neither
+    ///   allowed option.
+    public static func requantize(
+        _ values: UnsafeMutableBufferPointer<Int32>, inputStep: FixedPointScale,
+        weights: FixedPointVector, bias: FixedPointVector, relu: Bool
+    ) throws(BitCoreError) -> IntegerVectorScale {
+        let count = values.count
+        let perChannel = weights.mantissas.count != 1
+        guard !perChannel || weights.mantissas.count == count else {
+            throw .bufferSize(name: "weight multipliers", expected: count, actual: weights.mantissas.count)
+        }
+        let hasBias = !bias.mantissas.isEmpty
+        guard !hasBias || bias.mantissas.count == count else {
+            throw .bufferSize(name: "bias", expected: count, actual: bias.mantissas.count)
+        }
+        // acc * C[o] carries `fraction` fractional bits; bring it and the bias to `common` bits.
+        let fraction = weights.shift + inputStep.shift - 31
+        var common = fraction
+        if hasBias && fraction - bias.shift > 31 { common = bias.shift + 31 }
+        let productShift = fraction - common
+        let biasShift = bias.shift - common
+        let stepMantissa = Int64(inputStep.multiplier)
+
+        @inline(__always) func output(_ index: Int) -> Int64 {
+            let multiplier = Int64(weights.mantissas[perChannel ? index : 0])
+            let combined = FixedPointScale.roundingShiftRight(multiplier * stepMantissa, by: 31)
+            var value = FixedPointScale.roundingShiftRight(Int64(values[index]) * combined, by: productShift)
+            if hasBias {
+                value += FixedPointScale.roundingShiftRight(Int64(bias.mantissas[index]), by: biasShift)
+            }
+            return relu ? max(value, 0) : value
+        }
+
+        var largest: UInt64 = 0
+        for index in 0..<count { largest = max(largest, output(index).magnitude) }
+        let normalization = max(0, (64 - largest.leadingZeroBitCount) - 30)
+        for index in 0..<count {
+            values[index] = Int32(
+                truncatingIfNeeded: FixedPointScale.roundingShiftRight(output(index), by: normalization))
+        }
+        let maximum = FixedPointScale.roundingShiftRight(Int64(truncatingIfNeeded: largest), by: normalization)
+        return IntegerVectorScale(
+            exponent: normalization - common, maximumMagnitude: Int32(truncatingIfNeeded: maximum))
+    }
+
+    /// Quantizes a layer output to int8 codes with its own absmax scale (per_token), following the
+    /// float rule `s = 127 / max(max|x|, 1e-5)`; returns the codes' step `1 / s`.
+    ///
+    /// - Throws: `BitCoreError.bufferSize` when `codes` is shorter than `values`.
+    public static func quantizeDynamic(
+        _ values: UnsafeBufferPointer<Int32>, scale: IntegerVectorScale,
+        into codes: UnsafeMutableBufferPointer<Int8>
+    ) throws(BitCoreError) -> FixedPointScale {
+        guard codes.count >= values.count else {
+            throw .bufferSize(name: "codes", expected: values.count, actual: codes.count)
+        }
+        let maximum = Int64(scale.maximumMagnitude)
+        // 1e-5 in units of 2^exponent.
+        let epsilonUnits = FixedPointScale.roundingShiftRight(
+            Int64(epsilon.multiplier), by: epsilon.shift + scale.exponent)
+        let codeScale: FixedPointScale
+        let step: FixedPointScale
+        if maximum > 0, maximum >= epsilonUnits,
+            let ratio = FixedPointScale.ratio(127, maximum), let inverse = FixedPointScale.ratio(maximum, 127)
+        {
+            codeScale = ratio
+            step = inverse.timesPowerOfTwo(scale.exponent)
+        } else {
+            codeScale = inverseEpsilonTimes127.timesPowerOfTwo(scale.exponent)
+            step = epsilonOver127
+        }
+        for index in 0..<values.count { codes[index] = codeScale.code(values[index]) }
+        return step
+    }
+
+    /// Quantizes a layer output to int8 codes with a static calibrated scale (per_tensor):
+    /// `clamp(round(v * 2^e * s), -128, 127)`.
+    ///
+    /// - Throws: `BitCoreError.bufferSize` when `codes` is shorter than `values`.
+    public static func quantizeStatic(
+        _ values: UnsafeBufferPointer<Int32>, scale: IntegerVectorScale, staticScale: FixedPointScale,
+        into codes: UnsafeMutableBufferPointer<Int8>
+    ) throws(BitCoreError) {
+        guard codes.count >= values.count else {
+            throw .bufferSize(name: "codes", expected: values.count, actual: codes.count)
+        }
+        let codeScale = staticScale.timesPowerOfTwo(scale.exponent)
+        for index in 0..<values.count { codes[index] = codeScale.code(values[index]) }
+    }
+
+    /// The index of the first largest value (integer comparison); nil for an empty vector.
+    public static func argmax(_ values: UnsafeBufferPointer<Int32>) -> Int? {
+        guard !values.isEmpty else { return nil }
+        var best = 0
+        for index in 1..<values.count where values[index] > values[best] { best = index }
+        return best
+    }
+
+    /// Float32 `1e-5` (the quantizers' epsilon) as fixed point: `0x53E2D600 * 2^-47`, exact.
+    static let epsilon = FixedPointScale(normalized: 0x53E2_D600, clampingShift: 47)
+    /// `127 / 1e-5` and `1e-5 / 127` for the epsilon-clamped case, computed from `epsilon` in
+    /// integers (`1 / epsilon = 2^47 / 0x53E2D600`).
+    static let inverseEpsilonTimes127 = FixedPointScale.ratio(127, 0x53E2_D600)!.timesPowerOfTwo(47)
+    static let epsilonOver127 = epsilon.multiplied(by: FixedPointScale.ratio(1, 127)!)
+}
+
+/// The scale of an integer layer output: real values are `v[o] * 2^exponent`.
+public struct IntegerVectorScale: Hashable, Sendable {
+    /// The power of two of one unit of `v`.
+    public var exponent: Int
+    /// `max |v[o]|`, at most `2^30`.
+    public var maximumMagnitude: Int32
+
+    public init(exponent: Int, maximumMagnitude: Int32) {
+        self.exponent = exponent
+        self.maximumMagnitude = maximumMagnitude
+    }
+}

@@ -25,55 +25,56 @@ extension TernaryKernel {
                         as: SIMD16<Int8>.self)
                 }
             }
-            for row in 0..<layout.rows {
-                let rowBytes = UnsafeRawPointer(weights + row * bytesPerRow)
-                var total = SIMD16<Int32>.zero
-                var partial = SIMD16<Int16>.zero
-                for step in 0..<fullSteps {
-                    let packed = rowBytes.loadUnaligned(fromByteOffset: step * 16, as: SIMD16<UInt8>.self)
-                    partial &+= dotPlanes(packed, layout: layout) { plane in
-                        UnsafeRawPointer(x + plane * bytesPerRow + step * 16)
-                            .loadUnaligned(as: SIMD16<Int8>.self)
-                    }
-                    if step & 15 == 15 {
-                        total &+= SIMD16<Int32>(truncatingIfNeeded: partial)
-                        partial = .zero
-                    }
-                }
-                if rest > 0 {
-                    let packed = loadPartial(rowBytes + fullSteps * 16, count: rest, as: SIMD16<UInt8>.self)
-                    partial &+= dotPlanes(packed, layout: layout) { plane in tail[plane] }
-                }
-                total &+= SIMD16<Int32>(truncatingIfNeeded: partial)
-                output[vector * layout.rows + row] = total.wrappedSum() &- sumX
+            switch layout.packing {
+            case .i2:
+                multiplyRows(I2Decoder.self, weights: weights, layout: layout, x: x, tail: tail, sumX: sumX,
+                             output: output + vector * layout.rows)
+            case .t3:
+                multiplyRows(T3Decoder.self, weights: weights, layout: layout, x: x, tail: tail, sumX: sumX,
+                             output: output + vector * layout.rows)
             }
         }
     }
 
-    /// `Σ_p codes_p * x_p` in 16-bit lanes for the planes of one 16-byte step.
+    /// One activation vector against every row, specialized for one packing's decoder.
     @inline(__always)
-    private static func dotPlanes(
-        _ packed: SIMD16<UInt8>, layout: TernaryMatrixLayout, activation: (Int) -> SIMD16<Int8>
-    ) -> SIMD16<Int16> {
-        var sum = SIMD16<Int16>.zero
-        switch layout.packing {
-        case .i2:
-            for plane in 0..<4 {
-                let codes = (packed &>> UInt8(2 * plane)) & 3
-                sum &+= SIMD16<Int16>(truncatingIfNeeded: codes)
-                    &* SIMD16<Int16>(truncatingIfNeeded: activation(plane))
+    private static func multiplyRows<Decoder: PlaneDecoder>(
+        _ decoder: Decoder.Type, weights: UnsafePointer<UInt8>, layout: TernaryMatrixLayout,
+        x: UnsafePointer<Int8>, tail: PlaneVectors, sumX: Int32, output: UnsafeMutablePointer<Int32>
+    ) {
+        let bytesPerRow = layout.bytesPerRow
+        let fullSteps = bytesPerRow / 16
+        let rest = bytesPerRow % 16
+        let xRaw = UnsafeRawPointer(x)
+        for row in 0..<layout.rows {
+            let rowBytes = UnsafeRawPointer(weights + row * bytesPerRow)
+            var total = SIMD16<Int32>.zero
+            var partial = SIMD16<Int16>.zero
+            var step = 0
+            while step < fullSteps {
+                let packed = SIMD16<UInt16>(
+                    truncatingIfNeeded: rowBytes.loadUnaligned(fromByteOffset: step * 16, as: SIMD16<UInt8>.self))
+                for plane in 0..<Decoder.planes {
+                    let activations = xRaw.loadUnaligned(
+                        fromByteOffset: plane * bytesPerRow + step * 16, as: SIMD16<Int8>.self)
+                    partial &+= Decoder.codes(packed, plane: plane) &* SIMD16<Int16>(truncatingIfNeeded: activations)
+                }
+                step += 1
+                if step & 15 == 0 {
+                    total &+= SIMD16<Int32>(truncatingIfNeeded: partial)
+                    partial = .zero
+                }
             }
-        case .t3:
-            var power: UInt8 = 1
-            for plane in 0..<5 {
-                let shifted = SIMD16<UInt16>(truncatingIfNeeded: packed &* power)
-                let codes = (shifted &* 3) &>> 8
-                sum &+= SIMD16<Int16>(truncatingIfNeeded: codes)
-                    &* SIMD16<Int16>(truncatingIfNeeded: activation(plane))
-                power &*= 3
+            if rest > 0 {
+                let packed = SIMD16<UInt16>(
+                    truncatingIfNeeded: loadPartial(rowBytes + fullSteps * 16, count: rest, as: SIMD16<UInt8>.self))
+                for plane in 0..<Decoder.planes {
+                    partial &+= Decoder.codes(packed, plane: plane) &* SIMD16<Int16>(truncatingIfNeeded: tail[plane])
+                }
             }
+            total &+= SIMD16<Int32>(truncatingIfNeeded: partial)
+            output[row] = total.wrappedSum() &- sumX
         }
-        return sum
     }
 
     /// Loads `count` (< 16) scalars into the low lanes of a zeroed vector.
@@ -86,6 +87,35 @@ extension TernaryKernel {
             vector[lane] = source.load(fromByteOffset: lane, as: Vector.Scalar.self)
         }
         return vector
+    }
+}
+
+/// Decodes the stored codes (0...2) of one plane from 16 packed bytes, each widened to 16 bits
+/// (byte arithmetic has no SIMD multiply on baseline x86-64; 16-bit lanes do).
+private protocol PlaneDecoder {
+    static var planes: Int { get }
+    static func codes(_ packed: SIMD16<UInt16>, plane: Int) -> SIMD16<Int16>
+}
+
+/// I2: bits `2p` and `2p + 1` of each byte.
+private enum I2Decoder: PlaneDecoder {
+    static var planes: Int { 4 }
+
+    @inline(__always)
+    static func codes(_ packed: SIMD16<UInt16>, plane: Int) -> SIMD16<Int16> {
+        SIMD16<Int16>(truncatingIfNeeded: (packed &>> UInt16(2 * plane)) & 3)
+    }
+}
+
+/// T3: `((byte * 3^p) mod 256 * 3) >> 8`.
+private enum T3Decoder: PlaneDecoder {
+    static var planes: Int { 5 }
+
+    @inline(__always)
+    static func codes(_ packed: SIMD16<UInt16>, plane: Int) -> SIMD16<Int16> {
+        let power: UInt16 = plane == 0 ? 1 : plane == 1 ? 3 : plane == 2 ? 9 : plane == 3 ? 27 : 81
+        let shifted = (packed &* power) & 0xFF
+        return SIMD16<Int16>(truncatingIfNeeded: (shifted &* 3) &>> 8)
     }
 }
 

@@ -32,6 +32,21 @@ let package = Package(
             path: "Sources/BitCore"
         ),
 
+        // MARK: Offline
+
+        /// BitLinear: float master weights, fake-quantized forward, straight-through backward.
+        .target(
+            name: "BitLayers",
+            dependencies: ["BitCore"],
+            path: "Sources/BitLayers"
+        ),
+        /// BitMLP: training (cross-entropy, Adam, QAT), evaluation, state dicts.
+        .target(
+            name: "BitModels",
+            dependencies: ["BitLayers", "BitCore"],
+            path: "Sources/BitModels"
+        ),
+
         // MARK: Tools
 
         .executableTarget(
@@ -50,6 +65,16 @@ let package = Package(
             dependencies: ["BitCore"],
             path: "Tests/BitCoreTests",
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "BitLayersTests",
+            dependencies: ["BitLayers", "BitCore"],
+            path: "Tests/BitLayersTests"
+        ),
+        .testTarget(
+            name: "BitModelsTests",
+            dependencies: ["BitModels", "BitLayers", "BitCore"],
+            path: "Tests/BitModelsTests"
         ),
     ]
 )

@@ -20,8 +20,9 @@ public enum CrossEntropy {
                 let maximum = rowValues.max() ?? 0
                 var sum: Float = 0
                 for value in rowValues { sum += exp(value - maximum) }
-                let logSum = maximum + log(sum)
-                for index in rowValues.indices { rowValues[index] -= logSum }
+                let logSum = log(sum)
+                // (x - max) - log Σ, not x - (max + log Σ): the latter loses log Σ next to a huge max.
+                for index in rowValues.indices { rowValues[index] = (rowValues[index] - maximum) - logSum }
             }
         }
         return result

@@ -65,20 +65,50 @@ public struct Adam: Sendable {
         }
     }
 
+    /// Updates one array eight values at a time; the tail goes through zero-padded vectors.
     private func update(
         _ parameter: inout [Float], gradient: [Float], first: inout [Float], second: inout [Float],
         stepSize: Float, secondCorrection: Float
     ) {
-        let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
+        typealias Vector = SIMD8<Float>
+        let (beta1, beta2) = (Vector(repeating: beta1), Vector(repeating: beta2))
+        let (epsilon, weightDecay) = (Vector(repeating: epsilon), Vector(repeating: weightDecay))
+        let (stepSize, secondCorrection) = (Vector(repeating: stepSize), Vector(repeating: secondCorrection))
+        /// One Adam step on eight values of each of the four arrays.
+        @inline(__always)
+        func step(_ p: inout Vector, _ g: Vector, _ m: inout Vector, _ v: inout Vector) {
+            let g = g + weightDecay * p
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
+            p = p - stepSize * m / (v.squareRoot() / secondCorrection + epsilon)
+        }
+        let count = parameter.count
+        guard count > 0 else { return }
+        let fullEnd = count - count % Vector.scalarCount
         parameter.withUnsafeMutableBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in
                 first.withUnsafeMutableBufferPointer { m in
                     second.withUnsafeMutableBufferPointer { v in
-                        for i in p.indices {
-                            let grad = weightDecay == 0 ? g[i] : g[i] + weightDecay * p[i]
-                            m[i] = beta1 * m[i] + (1 - beta1) * grad
-                            v[i] = beta2 * v[i] + (1 - beta2) * grad * grad
-                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / secondCorrection + epsilon)
+                        // Non-empty buffers: every base address exists.
+                        let (rawP, rawG) = (UnsafeMutableRawPointer(p.baseAddress!), UnsafeRawPointer(g.baseAddress!))
+                        let (rawM, rawV) = (UnsafeMutableRawPointer(m.baseAddress!), UnsafeMutableRawPointer(v.baseAddress!))
+                        for offset in stride(from: 0, to: fullEnd * MemoryLayout<Float>.stride, by: MemoryLayout<Vector>.stride) {
+                            var pv = rawP.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+                            var mv = rawM.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+                            var vv = rawV.loadUnaligned(fromByteOffset: offset, as: Vector.self)
+                            step(&pv, rawG.loadUnaligned(fromByteOffset: offset, as: Vector.self), &mv, &vv)
+                            rawP.storeBytes(of: pv, toByteOffset: offset, as: Vector.self)
+                            rawM.storeBytes(of: mv, toByteOffset: offset, as: Vector.self)
+                            rawV.storeBytes(of: vv, toByteOffset: offset, as: Vector.self)
+                        }
+                        var (pv, gv, mv, vv) = (Vector(), Vector(), Vector(), Vector())
+                        for lane in 0..<(count - fullEnd) {
+                            (pv[lane], gv[lane]) = (p[fullEnd + lane], g[fullEnd + lane])
+                            (mv[lane], vv[lane]) = (m[fullEnd + lane], v[fullEnd + lane])
+                        }
+                        step(&pv, gv, &mv, &vv)
+                        for lane in 0..<(count - fullEnd) {
+                            (p[fullEnd + lane], m[fullEnd + lane], v[fullEnd + lane]) = (pv[lane], mv[lane], vv[lane])
                         }
                     }
                 }

@@ -31,6 +31,13 @@ let package = Package(
             dependencies: ["CBitKernels"],
             path: "Sources/BitCore"
         ),
+        /// zlib from the system (crc32, inflate, deflate): `apt install zlib1g-dev`.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // MARK: Offline
 
@@ -47,6 +54,13 @@ let package = Package(
             path: "Sources/BitModels"
         ),
 
+        /// Importers (safetensors, .npy, .npz) and the safetensors writer of the bake tool.
+        .target(
+            name: "BitBake",
+            dependencies: ["CZlib"],
+            path: "Sources/BitBake"
+        ),
+
         // MARK: Tools
 
         .executableTarget(
@@ -59,6 +73,13 @@ let package = Package(
         ),
 
         // MARK: Tests
+
+        .testTarget(
+            name: "BitBakeTests",
+            dependencies: ["BitBake"],
+            path: "Tests/BitBakeTests",
+            resources: [.copy("Fixtures")]
+        ),
 
         .testTarget(
             name: "BitCoreTests",

@@ -12,6 +12,7 @@ let package = Package(
     name: "BitLab",
     products: [
         .library(name: "BitCore", targets: ["BitCore"]),
+        .library(name: "BitBlob", targets: ["BitBlob"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,12 @@ let package = Package(
             path: "Sources/CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        /// The `.bitblob` format: zero-copy validating reader, writer, compressed container, SHA-256.
+        .target(
+            name: "BitBlob",
+            dependencies: ["BitCore", "CZlib"],
+            path: "Sources/BitBlob"
         ),
 
         // MARK: Offline
@@ -81,6 +88,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
 
+        .testTarget(
+            name: "BitBlobTests",
+            dependencies: ["BitBlob", "BitCore"],
+            path: "Tests/BitBlobTests"
+        ),
         .testTarget(
             name: "BitCoreTests",
             dependencies: ["BitCore"],

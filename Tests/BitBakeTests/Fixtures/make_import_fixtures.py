@@ -267,6 +267,7 @@ def make_corrupt_safetensors():
         b'{"\xff\xfe":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', bytes(4)))
     corrupt("deep_nesting.safetensors", raw_safetensors('{"a":' + "[" * 1000 + "]" * 1000 + "}"))
     corrupt("not_json.safetensors", raw_safetensors("model weights follow"))
+    corrupt("missing_offsets.safetensors", raw_safetensors({"a": {"dtype": "F32", "shape": [1]}}, bytes(4)))
 
 
 def npy_bytes(header, data=b"", version=(1, 0)):
@@ -352,6 +353,16 @@ def make_corrupt_npz():
     corrupt("overlapping_members.npz", patched(streamed, central_streamed + 20, "<I", compressed_size + 100))
     corrupt("encrypted.npz", patched(stored, central + 8, "<H", 0x0001))
     corrupt("local_name_differs.npz", patched(stored, local + 30, "<B", ord("z")))
+    corrupt("local_crc_differs.npz", patched(stored, local + 14, "<I", 0x1234_5678))
+
+    zip64 = (VALID / "zip64_directory.npz").read_bytes()
+    locator = zip64.rfind(b"PK\x06\x07")
+    corrupt("zip64_locator_wrong.npz", patched(zip64, locator + 8, "<Q", 3))
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("x.npy", saved(np.zeros(2, dtype=np.float32)))
+    corrupt("bzip2_member.npz", buffer.getvalue())
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -93,13 +93,8 @@ struct ZipArchive {
     private static func checkCRC(_ bytes: UnsafeRawBufferPointer, member: ZipMember, context: ErrorContext) throws(ModelFileError) {
         let actual = CRC32.checksum(bytes)
         guard actual == member.crc32 else {
-            throw context.error(.inconsistent, "CRC-32 of the contents is 0x\(hex(actual)), the archive declares 0x\(hex(member.crc32))")
+            throw context.error(.inconsistent, "CRC-32 of the contents is \(actual.crcDescription), the archive declares \(member.crc32.crcDescription)")
         }
-    }
-
-    private static func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 
     /// Each member's local header and data must end before the next member's local header begins.
@@ -172,5 +167,13 @@ struct ZipArchive {
             return offset
         }
         return nil
+    }
+}
+
+extension UInt32 {
+    /// A CRC-32 as messages show it: `0x` and eight hex digits.
+    var crcDescription: String {
+        let digits = String(self, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
     }
 }

@@ -52,8 +52,9 @@ struct ZipMember: Sendable {
         let name = try Self.decodeName(nameBytes, isUTF8: flags & 0x0800 != 0, index: index, context: context)
         let context = context.narrowed(to: "member '\(name)'")
 
+        // Bit 0: encrypted; bit 6: strong encryption.
         guard flags & 0x0041 == 0 else {
-            throw context.error(.unsupported, "member is encrypted")
+            throw context.error(.unsupported, "is encrypted; BitBake reads unencrypted archives")
         }
         guard let compression = Compression(rawValue: method) else {
             throw context.error(.unsupported, "compression method \(method); BitBake reads stored (0) and deflated (8) members")
@@ -66,31 +67,9 @@ struct ZipMember: Sendable {
         let localHeaderOffset = try Self.int(values[2], "local header offset", context)
         let crc32 = fixed.littleEndian(UInt32.self, at: 16)
 
-        // The local header repeats the name and method, and (without a data descriptor) CRC and sizes.
-        guard let local = file.checkedSlice(offset: localHeaderOffset, count: Self.localHeaderFixedSize),
-              local.littleEndian(UInt32.self, at: 0) == Self.localHeaderSignature
-        else {
-            throw context.error(.malformed, "no local header at offset \(localHeaderOffset)")
-        }
-        let localNameLength = Int(local.littleEndian(UInt16.self, at: 26))
-        let localExtraLength = Int(local.littleEndian(UInt16.self, at: 28))
-        let dataOffset = localHeaderOffset + Self.localHeaderFixedSize + localNameLength + localExtraLength
-        guard let localName = file.checkedSlice(offset: localHeaderOffset + Self.localHeaderFixedSize, count: localNameLength),
-              let localExtra = file.checkedSlice(offset: localHeaderOffset + Self.localHeaderFixedSize + localNameLength, count: localExtraLength),
-              localName.elementsEqual(nameBytes), local.littleEndian(UInt16.self, at: 8) == method
-        else {
-            throw context.error(.inconsistent, "local header at offset \(localHeaderOffset) disagrees with the central directory on name or compression method")
-        }
-        let hasDataDescriptor = local.littleEndian(UInt16.self, at: 6) & 0x0008 != 0
-        if !hasDataDescriptor {
-            let localValues = try Self.resolveZip64(
-                [local.littleEndian(UInt32.self, at: 22), local.littleEndian(UInt32.self, at: 18)],
-                extra: localExtra, context: context)
-            let localCRC = local.littleEndian(UInt32.self, at: 14)
-            guard localCRC == crc32, localValues == [UInt64(sizes.uncompressed), UInt64(sizes.compressed)] else {
-                throw context.error(.inconsistent, "local header declares CRC 0x\(String(localCRC, radix: 16)) and sizes \(localValues[1]) -> \(localValues[0]), the central directory CRC 0x\(String(crc32, radix: 16)) and sizes \(sizes.compressed) -> \(sizes.uncompressed)")
-            }
-        }
+        let dataOffset = try Self.checkLocalHeader(
+            at: localHeaderOffset, in: file, name: nameBytes, method: method, crc32: crc32,
+            uncompressedSize: sizes.uncompressed, compressedSize: sizes.compressed, context: context)
         guard file.checkedSlice(offset: dataOffset, count: sizes.compressed) != nil,
               dataOffset + sizes.compressed <= centralDirectoryOffset
         else {
@@ -104,6 +83,38 @@ struct ZipMember: Sendable {
         self.uncompressedSize = sizes.uncompressed
         self.localHeaderOffset = localHeaderOffset
         self.dataRange = dataOffset..<(dataOffset + sizes.compressed)
+    }
+
+    /// Checks that the local header repeats the central directory's name and method, and (unless
+    /// it defers to a data descriptor, flag bit 3) its CRC and sizes; returns where the data begins.
+    private static func checkLocalHeader(
+        at offset: Int, in file: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, method: UInt16,
+        crc32: UInt32, uncompressedSize: Int, compressedSize: Int, context: ErrorContext
+    ) throws(ModelFileError) -> Int {
+        guard let local = file.checkedSlice(offset: offset, count: localHeaderFixedSize),
+              local.littleEndian(UInt32.self, at: 0) == localHeaderSignature
+        else {
+            throw context.error(.malformed, "no local header at offset \(offset)")
+        }
+        let nameLength = Int(local.littleEndian(UInt16.self, at: 26))
+        let extraLength = Int(local.littleEndian(UInt16.self, at: 28))
+        guard let localName = file.checkedSlice(offset: offset + localHeaderFixedSize, count: nameLength),
+              let localExtra = file.checkedSlice(offset: offset + localHeaderFixedSize + nameLength, count: extraLength),
+              localName.elementsEqual(name), local.littleEndian(UInt16.self, at: 8) == method
+        else {
+            throw context.error(.inconsistent, "local header at offset \(offset) disagrees with the central directory on name or compression method")
+        }
+        let hasDataDescriptor = local.littleEndian(UInt16.self, at: 6) & 0x0008 != 0
+        if !hasDataDescriptor {
+            let localSizes = try resolveZip64(
+                [local.littleEndian(UInt32.self, at: 22), local.littleEndian(UInt32.self, at: 18)],
+                extra: localExtra, context: context)
+            let localCRC = local.littleEndian(UInt32.self, at: 14)
+            guard localCRC == crc32, localSizes == [UInt64(uncompressedSize), UInt64(compressedSize)] else {
+                throw context.error(.inconsistent, "local header declares CRC \(localCRC.crcDescription) and sizes \(localSizes[1]) -> \(localSizes[0]), the central directory CRC \(crc32.crcDescription) and sizes \(compressedSize) -> \(uncompressedSize)")
+            }
+        }
+        return offset + localHeaderFixedSize + nameLength + extraLength
     }
 
     /// Names are UTF-8 when flag bit 11 says so; otherwise they are CP437, of which we accept the

@@ -328,6 +328,11 @@ def patched(data, offset, fmt, value):
     return data
 
 
+def member(name):
+    """A ZipInfo with the fixed timestamp numpy uses (writestr would stamp the current time)."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
+
 def make_corrupt_npz():
     stored = (VALID / "arrays.npz").read_bytes()
     compressed = (VALID / "arrays_compressed.npz").read_bytes()
@@ -360,22 +365,22 @@ def make_corrupt_npz():
     corrupt("zip64_locator_wrong.npz", patched(zip64, locator + 8, "<Q", 3))
 
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
-        archive.writestr("x.npy", saved(np.zeros(2, dtype=np.float32)))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member("x.npy"), saved(np.zeros(2, dtype=np.float32)), zipfile.ZIP_BZIP2)
     corrupt("bzip2_member.npz", buffer.getvalue())
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("x.npy", saved(np.zeros(2, dtype=np.float32)))
-        archive.writestr("README.txt", "not an array")
+        archive.writestr(member("x.npy"), saved(np.zeros(2, dtype=np.float32)))
+        archive.writestr(member("README.txt"), "not an array")
     corrupt("not_npy_member.npz", buffer.getvalue())
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("x.npy", saved(np.zeros(2, dtype=np.float32)))
+        archive.writestr(member("x.npy"), saved(np.zeros(2, dtype=np.float32)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # zipfile's "Duplicate name" is the point
-            archive.writestr("x.npy", saved(np.ones(2, dtype=np.float32)))
+            archive.writestr(member("x.npy"), saved(np.ones(2, dtype=np.float32)))
     corrupt("duplicate_member.npz", buffer.getvalue())
 
     buffer = io.BytesIO()

@@ -14,6 +14,7 @@ public struct ImportLimits: Hashable, Sendable {
     /// Dimensions of one tensor. The default, 64, is numpy's `NPY_MAXDIMS`.
     public var maximumRank: Int
 
+    /// Limits with the given caps; each default is the one listed on its property.
     public init(
         maximumSafetensorsHeaderBytes: Int = 100_000_000,
         maximumNpyHeaderBytes: Int = 10_000,

@@ -5,6 +5,7 @@ public enum TensorValues: Hashable, Sendable {
     /// Integer and boolean data (I8 ... I64, U8, BOOL) as `Int64`; booleans are 0 or 1.
     case integer([Int64])
 
+    /// Number of elements.
     public var count: Int {
         switch self {
         case .float(let values): values.count
@@ -20,9 +21,11 @@ extension ModelFile {
     ///     let labels = file["y"]?.integerValues          // [Int] for an int64 label array
     ///     let weights = file["0.weight"]?.floatValues    // [Float], row-major
     public struct Tensor: Hashable, Sendable {
+        /// The name in the file: a safetensors key, or an `.npz` member / `.npy` file name without `.npy`.
         public var name: String
         /// Dimensions, outermost first; `[]` is a scalar. Their product is `values.count`.
         public var shape: [Int]
+        /// The elements, row-major, as floats or integers depending on `storedType`.
         public var values: TensorValues
         /// The element type the file used (or that a writer should use); F16 data reads as `.float`.
         public var storedType: TensorElementType

@@ -10,17 +10,18 @@ import Foundation
 /// converted into its own array (4 bytes per float, 8 per integer element).
 public struct ModelFile: Hashable, Sendable {
     /// Safetensors: in data-offset order. NumPy `.npz`: in archive order. `.npy`: one tensor.
-    public var tensors: [ModelFile.Tensor]
+    public var tensors: [Tensor]
     /// The safetensors `__metadata__` map; empty for NumPy files.
     public var metadata: [String: String]
 
-    public init(tensors: [ModelFile.Tensor], metadata: [String: String] = [:]) {
+    /// A file's contents built in memory, for instance to write with ``writeSafetensors(to:)``.
+    public init(tensors: [Tensor], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
     }
 
     /// The first tensor with this name.
-    public subscript(name: String) -> ModelFile.Tensor? {
+    public subscript(name: String) -> Tensor? {
         tensors.first { $0.name == name }
     }
 }

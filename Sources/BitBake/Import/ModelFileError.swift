@@ -26,16 +26,19 @@ public struct ModelFileError: Error, Hashable, Sendable, CustomStringConvertible
 
     /// The file as the caller named it.
     public let file: String
+    /// The kind of defect, for callers that treat some differently (all mean "bad input file").
     public let kind: Kind
     /// The explanation after the file name: the tensor, member or field, then the defect.
     public let message: String
 
+    /// An error for `file`; `message` names the part of the file and the wrong value.
     public init(file: String, kind: Kind, message: String) {
         self.file = file
         self.kind = kind
         self.message = message
     }
 
+    /// `file: message`.
     public var description: String { "\(file): \(message)" }
 }
 

@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "BitCore", targets: ["BitCore"]),
         .library(name: "BitBlob", targets: ["BitBlob"]),
+        .library(name: "BitRuntime", targets: ["BitRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,18 @@ let package = Package(
             path: "Sources/BitBlob"
         ),
 
+        /// POSIX calls (open, mmap, sockets, poll) as static inline C wrappers: Embedded Swift has no Glibc.
+        .target(
+            name: "CBitSystem",
+            path: "Sources/CBitSystem"
+        ),
+        /// The integer-only BitMLP engine: a validated blob, one caller-provided arena, no allocation.
+        .target(
+            name: "BitRuntime",
+            dependencies: ["BitCore", "BitBlob", "CBitSystem"],
+            path: "Sources/BitRuntime"
+        ),
+
         // MARK: Offline
 
         /// BitLinear: float master weights, fake-quantized forward, straight-through backward.
@@ -61,10 +74,11 @@ let package = Package(
             path: "Sources/BitModels"
         ),
 
-        /// Importers (safetensors, .npy, .npz) and the safetensors writer of the bake tool.
+        /// The bake tool's library: importers (safetensors, .npy, .npz), model description, bake
+        /// pipeline, integer simulation, reports.
         .target(
             name: "BitBake",
-            dependencies: ["CZlib"],
+            dependencies: ["BitCore", "BitBlob", "BitRuntime", "BitModels", "CZlib"],
             path: "Sources/BitBake"
         ),
 

@@ -17,7 +17,7 @@
 ///
 /// Shifts are kept within `±maximumShift`; arithmetic that would leave that range clamps, which
 /// only moves a scale that is already below 2^-1000000 or above 2^1000000.
-public struct FixedPointScale: Hashable, Sendable {
+public struct FixedPointScale: Hashable, Sendable, BitwiseCopyable {
     /// The mantissa, in `minimumMultiplier ... Int32.max`.
     public let multiplier: Int32
     /// The power of two: the scale is `multiplier * 2^-shift`.

@@ -46,9 +46,9 @@ public struct BitBlobSectionTable: RandomAccessCollection {
         return UnsafeRawBufferPointer(rebasing: file[start..<start + Int(section.length)])
     }
 
-    /// Check 3 of docs/bitblob.md, per section in file order: reserved field zero, offset aligned,
-    /// after the table and the previous section, end within the file; the padding before it (and
-    /// after the last section) zero; its CRC.
+    /// Check 3 of docs/bitblob.md. First the placement of every section, in file order: reserved
+    /// field zero, offset aligned, after the table and the previous section, end within the file.
+    /// Then the bytes: padding before each section (and after the last) zero, each section's CRC.
     ///
     /// - Throws: `BitBlobError.nonZeroReserved`, `.sectionMisaligned`, `.sectionInsideTable`,
     ///   `.sectionOverlap`, `.sectionOutOfBounds`, `.nonZeroPadding` or `.sectionCRC`.
@@ -71,6 +71,10 @@ public struct BitBlobSectionTable: RandomAccessCollection {
             guard section.offset <= fileSize, section.length <= fileSize - section.offset else {
                 throw .sectionOutOfBounds(section, fileSize: file.count)
             }
+            previousEnd = Int(section.offset + section.length)
+        }
+        previousEnd = tableEnd
+        for section in self {
             try checkPadding(previousEnd..<Int(section.offset))
             let computed = CRC32.checksum(bytes(of: section))
             guard computed == section.crc else { throw .sectionCRC(section, computed: computed) }

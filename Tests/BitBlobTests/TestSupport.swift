@@ -103,7 +103,7 @@ struct BlobEditor {
 
     /// The entry at `position` of the table.
     func section(_ position: Int) -> BitBlobSection {
-        bytes.withUnsafeBytes { BitBlobSection(decoding: $0, tableOffset: 64, position: position) }
+        bytes.withUnsafeBytes { BitBlobSection(decoding: $0, position: position) }
     }
 
     mutating func setOffset(_ position: Int, _ offset: UInt64) { store(offset, at: entryOffset(position) + 8) }

@@ -14,12 +14,17 @@ public struct BitBlobSection: Hashable, Sendable, CustomStringConvertible {
     /// The entry's reserved field (zero in a valid blob).
     let reserved: UInt32
 
-    /// Bytes of the table before this entry's reserved field.
+    /// Bytes of an entry before its reserved field.
     static let reservedFieldOffset = 28
 
-    /// Decodes entry `position` of a table that starts at `tableOffset` in `file`.
-    init(decoding file: UnsafeRawBufferPointer, tableOffset: Int, position: Int) {
-        let start = tableOffset + position * BitBlobFormat.sectionEntrySize
+    /// The file offset of entry `position` (the table follows the header).
+    static func entryOffset(position: Int) -> Int {
+        BitBlobFormat.headerSize + position * BitBlobFormat.sectionEntrySize
+    }
+
+    /// Decodes entry `position` of the table in `file`.
+    init(decoding file: UnsafeRawBufferPointer, position: Int) {
+        let start = Self.entryOffset(position: position)
         var reader = ByteReader(
             UnsafeRawBufferPointer(rebasing: file[start..<start + BitBlobFormat.sectionEntrySize]), fileOffset: start)
         self.position = position

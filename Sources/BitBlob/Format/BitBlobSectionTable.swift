@@ -13,7 +13,7 @@ public struct BitBlobSectionTable: RandomAccessCollection {
     public let endIndex: Int
 
     /// The file offset just past the table.
-    public var tableEnd: Int { BitBlobFormat.headerSize + count * BitBlobFormat.sectionEntrySize }
+    public var tableEnd: Int { BitBlobSection.entryOffset(position: count) }
 
     /// Checks the section count, that the table fits in the file, and the table CRC (check 2 of
     /// docs/bitblob.md).
@@ -25,7 +25,7 @@ public struct BitBlobSectionTable: RandomAccessCollection {
         guard count >= 1, count <= BitBlobFormat.maximumSectionCount else {
             throw .sectionCount(found: header.sectionCount, maximum: BitBlobFormat.maximumSectionCount)
         }
-        let tableEnd = BitBlobFormat.headerSize + count * BitBlobFormat.sectionEntrySize
+        let tableEnd = BitBlobSection.entryOffset(position: count)
         guard tableEnd <= bytes.count else {
             throw .tableOutOfBounds(sectionCount: count, tableEnd: tableEnd, fileSize: bytes.count)
         }
@@ -37,7 +37,7 @@ public struct BitBlobSectionTable: RandomAccessCollection {
 
     public subscript(position: Int) -> BitBlobSection {
         precondition(indices.contains(position), "section position out of range")
-        return BitBlobSection(decoding: file, tableOffset: BitBlobFormat.headerSize, position: position)
+        return BitBlobSection(decoding: file, position: position)
     }
 
     /// The bytes of a section that `validateSections()` has placed within the file.
@@ -60,7 +60,8 @@ public struct BitBlobSectionTable: RandomAccessCollection {
                 let byte = section.reserved.trailingZeroBitCount / 8
                 throw .nonZeroReserved(
                     field: "\(section) reserved field",
-                    offset: tableEntryOffset(section.position) + BitBlobSection.reservedFieldOffset + byte,
+                    offset: BitBlobSection.entryOffset(position: section.position) + BitBlobSection.reservedFieldOffset
+                        + byte,
                     value: UInt8(truncatingIfNeeded: section.reserved >> UInt32(8 * byte)))
             }
             guard section.offset % UInt64(BitBlobFormat.sectionAlignment) == 0 else {
@@ -81,10 +82,6 @@ public struct BitBlobSectionTable: RandomAccessCollection {
             previousEnd = Int(section.offset + section.length)
         }
         try checkPadding(previousEnd..<file.count)
-    }
-
-    private func tableEntryOffset(_ position: Int) -> Int {
-        BitBlobFormat.headerSize + position * BitBlobFormat.sectionEntrySize
     }
 
     private func checkPadding(_ range: Range<Int>) throws(BitBlobError) {

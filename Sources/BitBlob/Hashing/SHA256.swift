@@ -9,7 +9,7 @@
 /// print(hasher.finalize())                        // 64 hex digits
 /// ```
 ///
-/// Hashing allocates nothing. About 200 MB/s in release builds; not constant-time (it hashes
+/// Hashing allocates nothing. About 330 MB/s in release builds on x86-64; not constant-time (it hashes
 /// public files, not secrets).
 public struct SHA256: Sendable {
     /// The eight working words.

@@ -5,9 +5,11 @@ import BitCore
 ///
 /// ```swift
 /// let layer = model.layer(0)
-/// try TernaryKernel.best.multiply(weights: layer.weights, layout: layer.layout, ...)
-/// try IntegerLayer.requantize(values, inputStep: step, weights: layer.weightMultipliers,
-///                             bias: layer.bias, relu: layer.activation == .relu)
+/// try TernaryKernel.best.multiply(
+///     weights: layer.weights, layout: layer.layout, activations: codes, batch: 1, output: values)
+/// let scale = try IntegerLayer.requantize(
+///     values, inputStep: step, weights: layer.weightMultipliers, bias: layer.bias,
+///     relu: layer.activation == .relu)
 /// ```
 public struct BitBlobLayer {
     /// The layer's position, 0 ..< `layerCount`.

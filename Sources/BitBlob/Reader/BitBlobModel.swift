@@ -13,8 +13,9 @@ import BitCore
 /// ```
 ///
 /// The model keeps the buffer's address and copies nothing: the bytes must stay alive and
-/// unchanged while the model or any `BitBlobLayer` from it is used. Validation allocates nothing;
-/// its cost is one CRC pass and one packed-weight check over the file.
+/// unchanged while the model or any `BitBlobLayer` from it is used. Validation allocates nothing in
+/// optimized builds (debug builds box some locals); its cost is one CRC pass and one packed-weight
+/// check over the file (about 0.4 ms for a 52 KB three-layer blob on x86-64).
 public struct BitBlobModel {
     /// The whole file.
     public let bytes: UnsafeRawBufferPointer

@@ -166,7 +166,7 @@ public enum BitBlobWriter {
 
     /// Lays the sections out after the header and table, each at the next multiple of 64.
     static func assemble(_ sections: [EncodedSection]) -> [UInt8] {
-        let tableEnd = BitBlobFormat.headerSize + sections.count * BitBlobFormat.sectionEntrySize
+        let tableEnd = BitBlobSection.entryOffset(position: sections.count)
         var table = ByteWriter(capacity: tableEnd - BitBlobFormat.headerSize)
         var offset = BitBlobFormat.alignedOffset(tableEnd)
         var fileSize = tableEnd

@@ -21,10 +21,10 @@ public struct BitBlobSectionTable: RandomAccessCollection {
     /// - Parameter bytes: the same buffer `header` was read from.
     /// - Throws: `BitBlobError.sectionCount`, `.tableOutOfBounds` or `.tableCRC`.
     public init(validating bytes: UnsafeRawBufferPointer, header: BitBlobHeader) throws(BitBlobError) {
-        let count = Int(header.sectionCount)
-        guard count >= 1, count <= BitBlobFormat.maximumSectionCount else {
+        guard header.sectionCount >= 1, header.sectionCount <= BitBlobFormat.maximumSectionCount else {
             throw .sectionCount(found: header.sectionCount, maximum: BitBlobFormat.maximumSectionCount)
         }
+        let count = Int(header.sectionCount)
         let tableEnd = BitBlobSection.entryOffset(position: count)
         guard tableEnd <= bytes.count else {
             throw .tableOutOfBounds(sectionCount: count, tableEnd: tableEnd, fileSize: bytes.count)

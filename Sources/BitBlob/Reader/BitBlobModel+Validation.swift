@@ -135,8 +135,14 @@ extension BitBlobModel {
             }
         }
 
-        // In range, K and N give a layout whose byte count fits (at most 2^24 x 2^18 bytes).
-        let layout = try! TernaryMatrixLayout(packing: packing, rows: outputs, columns: inputs)
+        // In range, K and N always make a layout on 64-bit hosts; on 32-bit ones its byte count
+        // (up to 2^24 x 2^18) may not fit an Int.
+        let layout: TernaryMatrixLayout
+        do {
+            layout = try TernaryMatrixLayout(packing: packing, rows: outputs, columns: inputs)
+        } catch {
+            throw .invalidWeights(layer: layer, error)
+        }
         try checkLength(
             index.section(layer: layer, kind: .weights)!, layout.byteCount,
             "\(outputs) x \(inputs) \(packing.name) weights")
@@ -187,8 +193,9 @@ extension BitBlobModel {
             }
         }
 
-        let layout = try! TernaryMatrixLayout(packing: packing, rows: Int(record.outputs), columns: Int(record.inputs))
         do {
+            // `checkShape` has made this layout.
+            let layout = try TernaryMatrixLayout(packing: packing, rows: Int(record.outputs), columns: Int(record.inputs))
             try layout.validate(index.bytes(of: index.section(layer: layer, kind: .weights)!))
         } catch {
             throw .invalidWeights(layer: layer, error)

@@ -85,6 +85,16 @@ let package = Package(
         // MARK: Tools
 
         .executableTarget(
+            name: "bitbake-model",
+            dependencies: [
+                "BitBake",
+                "BitBlob",
+                "BitCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/bitbake-model"
+        ),
+        .executableTarget(
             name: "bitbench",
             dependencies: [
                 "BitCore",

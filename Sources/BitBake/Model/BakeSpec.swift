@@ -55,21 +55,21 @@ public struct BakeSpec: Hashable, Sendable, Decodable {
     }
 
     /// Reads a spec file, with errors that name the file and the key.
-    public init(contentsOf url: URL) throws(DescriptionError) {
+    public init(contentsOf url: URL) throws(BakeError) {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw DescriptionError("\(url.path): cannot read the spec: \(error.localizedDescription)")
+            throw BakeError("\(url.path): cannot read the spec: \(error.localizedDescription)")
         }
         do {
             self = try JSONDecoder().decode(BakeSpec.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw DescriptionError("\(url.path): \(Self.path(context)): \(context.debugDescription)")
+            throw BakeError("\(url.path): \(Self.path(context)): \(context.debugDescription)")
         } catch let DecodingError.keyNotFound(key, context) {
-            throw DescriptionError("\(url.path): \(Self.path(context)): missing key '\(key.stringValue)'")
+            throw BakeError("\(url.path): \(Self.path(context)): missing key '\(key.stringValue)'")
         } catch {
-            throw DescriptionError("\(url.path): not a valid JSON spec (\(error.localizedDescription))")
+            throw BakeError("\(url.path): not a valid JSON spec (\(error.localizedDescription))")
         }
     }
 
@@ -80,7 +80,7 @@ public struct BakeSpec: Hashable, Sendable, Decodable {
 
     /// The layer chain this spec names, checked against the model's tensor shapes, or nil when the
     /// spec names no layers (then the chain is inferred and only the activation default applies).
-    public func description(for tensors: [(name: String, shape: [Int])]) throws(DescriptionError) -> MLPDescription? {
+    public func description(for tensors: [(name: String, shape: [Int])]) throws(BakeError) -> MLPDescription? {
         let hidden = try Self.activation(activation ?? "relu", field: "activation")
         guard let layers, !layers.isEmpty else { return nil }
         var shapes: [String: [Int]] = [:]
@@ -88,22 +88,22 @@ public struct BakeSpec: Hashable, Sendable, Decodable {
         var result: [MLPDescription.Layer] = []
         for (index, layer) in layers.enumerated() {
             guard let shape = shapes[layer.weight] else {
-                throw DescriptionError("spec layer \(index): no tensor named '\(layer.weight)' in the model")
+                throw BakeError("spec layer \(index): no tensor named '\(layer.weight)' in the model")
             }
             guard shape.count == 2 else {
-                throw DescriptionError("spec layer \(index): '\(layer.weight)' has shape \(shape), expected [out, in]")
+                throw BakeError("spec layer \(index): '\(layer.weight)' has shape \(shape), expected [out, in]")
             }
             if let bias = layer.bias {
                 guard let biasShape = shapes[bias] else {
-                    throw DescriptionError("spec layer \(index): no tensor named '\(bias)' in the model")
+                    throw BakeError("spec layer \(index): no tensor named '\(bias)' in the model")
                 }
                 guard biasShape == [shape[0]] else {
-                    throw DescriptionError(
+                    throw BakeError(
                         "spec layer \(index): bias '\(bias)' has shape \(biasShape), expected [\(shape[0])]")
                 }
             }
             let isLast = index == layers.count - 1
-            let activation = try layer.activation.map { (name) throws(DescriptionError) in
+            let activation = try layer.activation.map { (name) throws(BakeError) in
                 try Self.activation(name, field: "layers[\(index)].activation")
             } ?? (isLast ? .none : hidden)
             result.append(
@@ -117,15 +117,15 @@ public struct BakeSpec: Hashable, Sendable, Decodable {
     }
 
     /// The hidden-layer activation this spec asks for (default relu), applied to an inferred chain.
-    public func hiddenActivation() throws(DescriptionError) -> LayerActivation {
+    public func hiddenActivation() throws(BakeError) -> LayerActivation {
         try Self.activation(activation ?? "relu", field: "activation")
     }
 
-    private static func activation(_ name: String, field: String) throws(DescriptionError) -> LayerActivation {
+    private static func activation(_ name: String, field: String) throws(BakeError) -> LayerActivation {
         switch name {
         case "relu": return .relu
         case "none", "identity", "linear": return .none
-        default: throw DescriptionError("spec \(field): unknown activation '\(name)' (expected relu or none)")
+        default: throw BakeError("spec \(field): unknown activation '\(name)' (expected relu or none)")
         }
     }
 }

@@ -37,36 +37,27 @@ public struct MLPDescription: Hashable, Sendable {
     }
 }
 
-/// Why a model's layer chain could not be worked out. Messages say how to fix it.
-public struct DescriptionError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var message: String
-
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
-}
-
 extension MLPDescription {
     /// Infers the chain from tensor names: every 2-D tensor named `<key>.weight` is a linear layer
     /// (PyTorch's `[out, in]`), `<key>.bias` its bias; layers run in natural order of `<key>`
     /// (`0 < 2 < 10`, `fc1 < fc2`, `layers.2 < layers.10`). ReLU follows every layer but the last.
     ///
-    /// - Throws: `DescriptionError` when there is no layer, a bias does not match its weight, a
+    /// - Throws: `BakeError` when there is no layer, a bias does not match its weight, a
     ///   tensor looks like a layer type BitLab does not bake (batch norm, embeddings, convolutions),
     ///   or one layer's inputs differ from the previous layer's outputs.
-    public static func infer(from tensors: [(name: String, shape: [Int])]) throws(DescriptionError) -> MLPDescription {
+    public static func infer(from tensors: [(name: String, shape: [Int])]) throws(BakeError) -> MLPDescription {
         var weights: [(key: String, shape: [Int])] = []
         var biases: [String: [Int]] = [:]
         for tensor in tensors {
             if tensor.name.hasSuffix(".running_mean") || tensor.name.hasSuffix(".running_var") {
-                throw DescriptionError(
+                throw BakeError(
                     "tensor '\(tensor.name)' belongs to a batch-norm layer, which BitLab does not bake; "
                         + "fold it into the neighbouring linear layer's weight and bias first")
             }
             if tensor.name.hasSuffix(".weight") {
                 let key = String(tensor.name.dropLast(".weight".count))
                 guard tensor.shape.count == 2 else {
-                    throw DescriptionError(
+                    throw BakeError(
                         "tensor '\(tensor.name)' has shape \(tensor.shape); linear weights are 2-D [out, in] "
                             + "(convolutions, embeddings and norms are not baked). Name the layers in a --spec file "
                             + "to leave it out")
@@ -78,7 +69,7 @@ extension MLPDescription {
         }
         guard !weights.isEmpty else {
             let names = tensors.prefix(8).map(\.name).joined(separator: ", ")
-            throw DescriptionError(
+            throw BakeError(
                 "no tensor named '<layer>.weight' (found: \(names)); name the layers in a --spec file")
         }
         weights.sort { NaturalOrder.precedes($0.key, $1.key) }
@@ -87,7 +78,7 @@ extension MLPDescription {
             let biasName: String?
             if let biasShape = biases.removeValue(forKey: weight.key) {
                 guard biasShape == [weight.shape[0]] else {
-                    throw DescriptionError(
+                    throw BakeError(
                         "tensor '\(weight.key).bias' has shape \(biasShape) but '\(weight.key).weight' has "
                             + "\(weight.shape[0]) outputs")
                 }
@@ -101,7 +92,7 @@ extension MLPDescription {
                     outputs: weight.shape[0], activation: index == weights.count - 1 ? .none : .relu))
         }
         if let orphan = biases.keys.sorted().first {
-            throw DescriptionError("tensor '\(orphan).bias' has no matching '\(orphan).weight'")
+            throw BakeError("tensor '\(orphan).bias' has no matching '\(orphan).weight'")
         }
         let description = MLPDescription(layers: layers)
         try description.checkChain()
@@ -109,12 +100,12 @@ extension MLPDescription {
     }
 
     /// Checks that each layer's inputs equal the previous layer's outputs.
-    public func checkChain() throws(DescriptionError) {
-        guard !layers.isEmpty else { throw DescriptionError("the model has no layers") }
+    public func checkChain() throws(BakeError) {
+        guard !layers.isEmpty else { throw BakeError("the model has no layers") }
         for index in 1..<max(1, layers.count) {
             let previous = layers[index - 1], layer = layers[index]
             guard layer.inputs == previous.outputs else {
-                throw DescriptionError(
+                throw BakeError(
                     "layer chain broken: '\(previous.weightName)' outputs \(previous.outputs) features but "
                         + "'\(layer.weightName)' takes \(layer.inputs) (inferred order: "
                         + layers.map(\.weightName).joined(separator: ", ")

@@ -33,3 +33,16 @@ extension BitMLP {
         }
     }
 }
+
+extension BitMLP {
+    /// Sets each `BitLinear` layer's static input scale, in layer order (for example the scales a
+    /// baked blob carries, so the float reference quantizes exactly as the blob does). Layers
+    /// beyond `scales` and non-BitLinear layers are left alone.
+    public mutating func setStaticInputScales(_ scales: [Float?]) {
+        for (index, scale) in zip(layers.indices, scales) {
+            guard var bitLinear = layers[index] as? BitLinear else { continue }
+            bitLinear.staticInputScale = scale
+            layers[index] = bitLinear
+        }
+    }
+}

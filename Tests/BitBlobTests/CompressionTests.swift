@@ -64,6 +64,10 @@ import Testing
         #expect(inflateError(withHeader(container, size: (1 << 40) + 1))
             == .uncompressedSizeTooLarge(declared: (1 << 40) + 1, maximum: 1 << 40))
         #expect(inflateError(container, size: blob.count - 1) == .destinationSize(expected: blob.count, actual: blob.count - 1))
+        // A size the stream cannot possibly inflate to is refused before anyone allocates it.
+        let possible = UInt64(container.count - 24) * 1032
+        #expect(inflateError(withHeader(container, size: possible + 1))
+            == .uncompressedSizeTooLarge(declared: possible + 1, maximum: possible))
     }
 
     @Test func lyingSizesAreRefused() throws {

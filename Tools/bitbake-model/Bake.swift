@@ -33,7 +33,9 @@ struct Bake: ParsableCommand {
             print("")
             print(baked.report.text)
             let model = try BlobBuffer(fileBytes: baked.blob, name: output).model
-            print("arena: \(model.arenaBytes(batch: 1) ?? 0) bytes for one vector (+\(model.arenaPlan.bytesPerVector) per extra vector in a batch)")
+            print(
+                "arena: \(model.arenaBytes(batch: 1) ?? 0) bytes for one vector"
+                    + " (+\(model.arenaPlan.bytesPerVector) per extra vector in a batch)")
             var bytes = baked.blob
             if compress {
                 bytes = try BitBlobCompression.compress(bytes)

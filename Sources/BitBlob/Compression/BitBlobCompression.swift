@@ -18,6 +18,8 @@ public enum BitBlobCompression {
     public static let headerSize = 24
     /// The largest uncompressed size a container may declare, 2^40.
     public static let maximumUncompressedSize: UInt64 = 1 << 40
+    /// The most bytes one byte of a deflate stream can inflate to (zlib's documented bound).
+    static let maximumExpansion: UInt64 = 1032
 
     /// zlib moves at most this many bytes per call (its counts are 32-bit).
     private static let chunk = Int(UInt32.max)
@@ -155,6 +157,12 @@ public enum BitBlobCompression {
         }
         guard declared <= maximumUncompressedSize, let size = Int(exactly: declared) else {
             throw .uncompressedSizeTooLarge(declared: declared, maximum: maximumUncompressedSize)
+        }
+        // Deflate expands at most 1032:1, so a short stream cannot hold a huge blob: refuse the
+        // size before a caller allocates it.
+        let possible = UInt64(compressed.count - headerSize) * maximumExpansion
+        guard declared <= possible else {
+            throw .uncompressedSizeTooLarge(declared: declared, maximum: possible)
         }
         return (size, crc)
     }

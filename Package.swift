@@ -97,7 +97,11 @@ let package = Package(
         .executableTarget(
             name: "bitbench",
             dependencies: [
+                "BitBake",
+                "BitBlob",
                 "BitCore",
+                "BitLayers",
+                "BitRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/bitbench"

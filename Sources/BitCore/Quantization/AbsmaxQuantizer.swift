@@ -23,7 +23,7 @@ public enum AbsmaxQuantizer {
     /// The int8 code of one value: `clamp(round(value * scale), -128, 127)`, NaN to 0.
     @inline(__always)
     public static func code(_ value: Float, scale: Float) -> Int8 {
-        let scaled = (value * scale).rounded(.toNearestOrEven)
+        let scaled = (value * scale).roundedToNearestEven
         if scaled >= 127 { return 127 }
         if scaled <= -128 { return -128 }
         if scaled.isNaN { return 0 }

@@ -23,7 +23,7 @@ public enum AbsmeanQuantizer {
     /// The ternary code of one weight: `clamp(round(weight * scale), -1, 1)`, NaN to 0.
     @inline(__always)
     public static func code(_ weight: Float, scale: Float) -> Int8 {
-        let scaled = (weight * scale).rounded(.toNearestOrEven)
+        let scaled = (weight * scale).roundedToNearestEven
         if scaled >= 1 { return 1 }
         if scaled <= -1 { return -1 }
         return 0

@@ -36,30 +36,42 @@ public enum IntegerLayer {
         let fraction = weights.shift + inputStep.shift - 31
         var common = fraction
         if hasBias && fraction - bias.shift > 31 { common = bias.shift + 31 }
-        let productShift = fraction - common
-        let biasShift = bias.shift - common
+        let toCommon = RoundingShift(fraction - common)
+        let alignBias = RoundingShift(bias.shift - common)
         let stepMantissa = Int64(inputStep.multiplier)
+        let high31 = RoundingShift(31)
+        let sharedCombined = perChannel ? 0 : high31(Int64(weights.mantissas[0]) * stepMantissa)
 
-        @inline(__always) func output(_ index: Int) -> Int64 {
-            let multiplier = Int64(weights.mantissas[perChannel ? index : 0])
-            let combined = FixedPointScale.roundingShiftRight(multiplier * stepMantissa, by: 31)
-            var value = FixedPointScale.roundingShiftRight(Int64(values[index]) * combined, by: productShift)
-            if hasBias {
-                value += FixedPointScale.roundingShiftRight(Int64(bias.mantissas[index]), by: biasShift)
-            }
-            return relu ? max(value, 0) : value
-        }
-
-        var largest: UInt64 = 0
-        for index in 0..<count { largest = max(largest, output(index).magnitude) }
-        let normalization = max(0, (64 - largest.leadingZeroBitCount) - 30)
+        // Step 6 needs its shift before the outputs exist: an upper bound of max|w| from the
+        // largest accumulator and bias that can end up in the output (with ReLU only positive
+        // ones) and the largest multiplier gives it, so one pass over the outputs suffices.
+        var largestAccumulator: UInt32 = 0
+        var largestBias: UInt32 = 0
         for index in 0..<count {
-            values[index] = Int32(
-                truncatingIfNeeded: FixedPointScale.roundingShiftRight(output(index), by: normalization))
+            let accumulator = values[index]
+            largestAccumulator = max(largestAccumulator, relu ? UInt32(max(accumulator, 0)) : accumulator.magnitude)
+            if hasBias {
+                let mantissa = bias.mantissas[index]
+                largestBias = max(largestBias, relu ? UInt32(max(mantissa, 0)) : mantissa.magnitude)
+            }
         }
-        let maximum = FixedPointScale.roundingShiftRight(Int64(truncatingIfNeeded: largest), by: normalization)
-        return IntegerVectorScale(
-            exponent: normalization - common, maximumMagnitude: Int32(truncatingIfNeeded: maximum))
+        let largestCombined = perChannel ? high31(Int64(Int32.max) * stepMantissa) : sharedCombined
+        let bound = toCommon(Int64(largestAccumulator) * Int64(largestCombined)).magnitude
+            + (hasBias ? alignBias(Int64(largestBias)).magnitude : 0)
+        let normalization = max(0, (64 - bound.leadingZeroBitCount) - 30)
+        let normalize = RoundingShift(normalization)
+
+        var largest: UInt32 = 0
+        for index in 0..<count {
+            let combined = perChannel ? high31(Int64(weights.mantissas[index]) * stepMantissa) : sharedCombined
+            var value = toCommon(Int64(values[index]) &* combined)
+            if hasBias { value &+= alignBias(Int64(bias.mantissas[index])) }
+            if relu && value < 0 { value = 0 }
+            let normalized = Int32(truncatingIfNeeded: normalize(value))
+            values[index] = normalized
+            largest = max(largest, normalized.magnitude)
+        }
+        return IntegerVectorScale(exponent: normalization - common, maximumMagnitude: Int32(truncatingIfNeeded: largest))
     }
 
     /// Quantizes a layer output to int8 codes with its own absmax scale (per_token), following the
@@ -88,7 +100,7 @@ public enum IntegerLayer {
             codeScale = inverseEpsilonTimes127.timesPowerOfTwo(scale.exponent)
             step = epsilonOver127
         }
-        for index in 0..<values.count { codes[index] = codeScale.code(values[index]) }
+        codeScale.writeCodes(of: values, into: codes)
         return step
     }
 
@@ -103,8 +115,7 @@ public enum IntegerLayer {
         guard codes.count >= values.count else {
             throw .bufferSize(name: "codes", expected: values.count, actual: codes.count)
         }
-        let codeScale = staticScale.timesPowerOfTwo(scale.exponent)
-        for index in 0..<values.count { codes[index] = codeScale.code(values[index]) }
+        staticScale.timesPowerOfTwo(scale.exponent).writeCodes(of: values, into: codes)
     }
 
     /// The index of the first largest value (integer comparison); nil for an empty vector.
@@ -121,6 +132,18 @@ public enum IntegerLayer {
     /// integers (`1 / epsilon = 2^47 / 0x53E2D600`).
     static let inverseEpsilonTimes127 = FixedPointScale.ratio(127, 0x53E2_D600)!.timesPowerOfTwo(47)
     static let epsilonOver127 = epsilon.multiplied(by: FixedPointScale.ratio(1, 127)!)
+}
+
+extension FixedPointScale {
+    /// `codes[i] = code(values[i])` for every value, with the shift prepared once.
+    @inline(__always)
+    fileprivate func writeCodes(of values: UnsafeBufferPointer<Int32>, into codes: UnsafeMutableBufferPointer<Int8>) {
+        let shifted = RoundingShift(shift)
+        let mantissa = Int64(multiplier)
+        for index in 0..<values.count {
+            codes[index] = Int8(clamping: shifted(Int64(values[index]) * mantissa))
+        }
+    }
 }
 
 /// The scale of an integer layer output: real values are `v[o] * 2^exponent`.

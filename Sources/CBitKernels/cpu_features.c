@@ -23,9 +23,11 @@ static unsigned detect(void) {
     if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
     unsigned features = 0;
     if (ymm_enabled && ((ebx >> 5) & 1)) features |= BITK_CPU_AVX2;
-    const int avx512f = (ebx >> 16) & 1, avx512bw = (ebx >> 30) & 1, avx512vl = (ebx >> 31) & 1;
-    const int avx512vnni = (ecx >> 11) & 1;
-    if (zmm_enabled && avx512f && avx512bw && avx512vl && avx512vnni) features |= BITK_CPU_AVX512_VNNI;
+    const int avx512f = (ebx >> 16) & 1, avx512dq = (ebx >> 17) & 1, avx512bw = (ebx >> 30) & 1;
+    const int avx512vl = (ebx >> 31) & 1, avx512vnni = (ecx >> 11) & 1;
+    if (zmm_enabled && avx512f && avx512dq && avx512bw && avx512vl && avx512vnni) {
+        features |= BITK_CPU_AVX512_VNNI;
+    }
     return features;
 }
 

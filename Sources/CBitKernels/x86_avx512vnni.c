@@ -91,6 +91,52 @@ VNNI BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weight
     }
 }
 
+/// Per 128-bit lane L, the partial sums [a_L, b_L, c_L, d_L] of four accumulators.
+VNNI BITK_INLINE __m512i reduce_four(__m512i a, __m512i b, __m512i c, __m512i d) {
+    const __m512i ab = _mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b));
+    const __m512i cd = _mm512_add_epi32(_mm512_unpacklo_epi32(c, d), _mm512_unpackhi_epi32(c, d));
+    return _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
+}
+
+/// The 16 horizontal sums of acc[0..15], in order, as one vector.
+VNNI BITK_INLINE __m512i reduce_sixteen(const __m512i acc[16]) {
+    const __m512i w0 = reduce_four(acc[0], acc[1], acc[2], acc[3]);
+    const __m512i w1 = reduce_four(acc[4], acc[5], acc[6], acc[7]);
+    const __m512i w2 = reduce_four(acc[8], acc[9], acc[10], acc[11]);
+    const __m512i w3 = reduce_four(acc[12], acc[13], acc[14], acc[15]);
+    const __m512i s01 = _mm512_add_epi32(_mm512_shuffle_i32x4(w0, w1, _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_i32x4(w0, w1, _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m512i s23 = _mm512_add_epi32(_mm512_shuffle_i32x4(w2, w3, _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_i32x4(w2, w3, _MM_SHUFFLE(3, 2, 3, 2)));
+    return _mm512_add_epi32(_mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(2, 0, 2, 0)),
+                            _mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+/// One activation vector: rows in groups of 16 share every activation load and finish with one
+/// transposed reduction and one store; the remaining rows go through `tile`.
+VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                           const int8_t *x, int32_t sum, int32_t *output) {
+    const size_t B = bytes_per_row;
+    const __m512i sums = _mm512_set1_epi32(sum);
+    size_t r = 0;
+    for (; r + 16 <= rows; r += 16) {
+        __m512i acc[16];
+        for (int i = 0; i < 16; i++) acc[i] = _mm512_setzero_si512();
+        for (size_t j = 0; j < B; j += 64) {
+            const __mmask64 mask = j + 64 <= B ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(B - j));
+            __m512i xv[5];
+            for (int p = 0; p < planes; p++) xv[p] = _mm512_maskz_loadu_epi8(mask, x + (size_t)p * B + j);
+            for (int i = 0; i < 16; i++) {
+                __m512i codes[5];
+                decode(planes, _mm512_maskz_loadu_epi8(mask, weights + (r + (size_t)i) * B + j), codes);
+                for (int p = 0; p < planes; p++) acc[i] = _mm512_dpbusd_epi32(acc[i], codes[p], xv[p]);
+            }
+        }
+        _mm512_storeu_si512(output + r, _mm512_sub_epi32(reduce_sixteen(acc), sums));
+    }
+    if (r < rows) tile(planes, 1, weights + r * B, rows - r, B, x, &sum, output + r);
+}
+
 VNNI BITK_INLINE void matmul(const int planes, const uint8_t *weights, size_t rows,
                              size_t bytes_per_row, const int8_t *activations, size_t batch,
                              int32_t *output) {
@@ -102,7 +148,7 @@ VNNI BITK_INLINE void matmul(const int planes, const uint8_t *weights, size_t ro
         int32_t sums[BITK_MAX_BATCH_TILE];
         for (size_t b = 0; b < nb; b++) sums[b] = bitk_sum_i8(x + b * padded, padded);
         switch (nb) {
-        case 1: tile(planes, 1, weights, rows, bytes_per_row, x, sums, out); break;
+        case 1: gemv(planes, weights, rows, bytes_per_row, x, sums[0], out); break;
         case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out); break;
         case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out); break;
         case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out); break;

@@ -172,3 +172,61 @@ import Testing
         #expect(zeros.mantissas == [0, 0] && zeros.shift == 0)
     }
 }
+
+/// The AVX-512 loops equal the Swift loops, value for value, wherever this CPU runs them.
+@Suite struct IntegerLayerVectorTests {
+    @Test func requantizeLoopsAgree() throws {
+        guard IntegerLayer.hasAVX512 else { return }
+        var generator = SeededGenerator(seed: 31)
+        for trial in 0..<2000 {
+            let count = Int.random(in: 1...41, using: &generator)
+            let accumulators = (0..<count).map { _ in
+                Int32.random(in: -(1 << Int.random(in: 0...28, using: &generator)) ... (1 << 27), using: &generator)
+            }
+            let perChannel = trial % 2 == 0
+            let multipliers = (0..<(perChannel ? count : 1)).map { _ in Int32.random(in: 1 ... .max, using: &generator) }
+            let bias = trial % 3 == 0 ? [] : (0..<count).map { _ in Int32.random(in: .min + 1 ... .max, using: &generator) }
+            let step = try FixedPointScale(
+                multiplier: Int32.random(in: FixedPointScale.minimumMultiplier ... .max, using: &generator),
+                shift: Int.random(in: 20...60, using: &generator))
+            let weightShift = Int.random(in: 20...45, using: &generator)
+            let biasShift = Int.random(in: 0...70, using: &generator)
+            let relu = trial % 5 != 0
+            var vector = accumulators, scalar = accumulators
+            let results = try multipliers.withUnsafeBufferPointer { m in
+                try bias.withUnsafeBufferPointer { b in
+                    let weights = FixedPointVector(mantissas: m, shift: weightShift)
+                    let biasVector = FixedPointVector(mantissas: b, shift: biasShift)
+                    let fast = try vector.withUnsafeMutableBufferPointer { v in
+                        try IntegerLayer.requantize(v, inputStep: step, weights: weights, bias: biasVector, relu: relu, vectorized: true)
+                    }
+                    let slow = try scalar.withUnsafeMutableBufferPointer { v in
+                        try IntegerLayer.requantize(v, inputStep: step, weights: weights, bias: biasVector, relu: relu, vectorized: false)
+                    }
+                    return (fast, slow)
+                }
+            }
+            #expect(vector == scalar, "trial \(trial)")
+            #expect(results.0 == results.1, "trial \(trial)")
+        }
+    }
+
+    @Test func codeLoopsAgree() throws {
+        guard IntegerLayer.hasAVX512 else { return }
+        var generator = SeededGenerator(seed: 32)
+        for trial in 0..<2000 {
+            let count = Int.random(in: 1...41, using: &generator)
+            let values = (0..<count).map { _ in Int32.random(in: -(1 << 30) ... (1 << 30), using: &generator) }
+            let scale = IntegerVectorScale(
+                exponent: Int.random(in: -80 ... 10, using: &generator),
+                maximumMagnitude: Int32(values.map(\.magnitude).max()!))
+            var fast = [Int8](repeating: 0, count: count), slow = fast
+            let steps = try values.withUnsafeBufferPointer { v in
+                (try fast.withUnsafeMutableBufferPointer { c in try IntegerLayer.quantizeDynamic(v, scale: scale, into: c, vectorized: true) },
+                 try slow.withUnsafeMutableBufferPointer { c in try IntegerLayer.quantizeDynamic(v, scale: scale, into: c, vectorized: false) })
+            }
+            #expect(fast == slow, "trial \(trial)")
+            #expect(steps.0 == steps.1)
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import CBitKernels
+
 /// The integer steps between two kernels of a BitMLP: turning int32 accumulators into the layer's
 /// output vector, and that vector into the next layer's int8 codes, with no floating point.
 ///
@@ -22,6 +24,14 @@ public enum IntegerLayer {
     public static func requantize(
         _ values: UnsafeMutableBufferPointer<Int32>, inputStep: FixedPointScale,
         weights: FixedPointVector, bias: FixedPointVector, relu: Bool
+    ) throws(BitCoreError) -> IntegerVectorScale {
+        try requantize(values, inputStep: inputStep, weights: weights, bias: bias, relu: relu, vectorized: true)
+    }
+
+    /// `requantize`, with the AVX-512 loop allowed or not (tests compare the two).
+    static func requantize(
+        _ values: UnsafeMutableBufferPointer<Int32>, inputStep: FixedPointScale,
+        weights: FixedPointVector, bias: FixedPointVector, relu: Bool, vectorized: Bool
     ) throws(BitCoreError) -> IntegerVectorScale {
         let count = values.count
         let perChannel = weights.mantissas.count != 1
@@ -61,6 +71,18 @@ public enum IntegerLayer {
         let normalization = max(0, (64 - bound.leadingZeroBitCount) - 30)
         let normalize = RoundingShift(normalization)
 
+        #if arch(x86_64)
+        if vectorized, Self.hasAVX512, (0...62).contains(toCommon.shift), !hasBias || (-30...62).contains(alignBias.shift),
+            normalization <= 62, let base = values.baseAddress
+        {
+            let largest = bitk_requantize_avx512(
+                base, count, stepMantissa, weights.mantissas.baseAddress, perChannel ? 1 : 0, sharedCombined,
+                Int32(toCommon.shift), hasBias ? bias.mantissas.baseAddress : nil, Int32(alignBias.shift),
+                relu ? 1 : 0, Int32(normalization))
+            return IntegerVectorScale(
+                exponent: normalization - common, maximumMagnitude: Int32(truncatingIfNeeded: largest))
+        }
+        #endif
         var largest: UInt32 = 0
         for index in 0..<count {
             let combined = perChannel ? high31(Int64(weights.mantissas[index]) * stepMantissa) : sharedCombined
@@ -82,6 +104,14 @@ public enum IntegerLayer {
         _ values: UnsafeBufferPointer<Int32>, scale: IntegerVectorScale,
         into codes: UnsafeMutableBufferPointer<Int8>
     ) throws(BitCoreError) -> FixedPointScale {
+        try quantizeDynamic(values, scale: scale, into: codes, vectorized: true)
+    }
+
+    /// `quantizeDynamic`, with the AVX-512 loop allowed or not (tests compare the two).
+    static func quantizeDynamic(
+        _ values: UnsafeBufferPointer<Int32>, scale: IntegerVectorScale,
+        into codes: UnsafeMutableBufferPointer<Int8>, vectorized: Bool
+    ) throws(BitCoreError) -> FixedPointScale {
         guard codes.count >= values.count else {
             throw .bufferSize(name: "codes", expected: values.count, actual: codes.count)
         }
@@ -100,7 +130,7 @@ public enum IntegerLayer {
             codeScale = inverseEpsilonTimes127.timesPowerOfTwo(scale.exponent)
             step = epsilonOver127
         }
-        codeScale.writeCodes(of: values, into: codes)
+        codeScale.writeCodes(of: values, into: codes, vectorized: vectorized)
         return step
     }
 
@@ -115,7 +145,7 @@ public enum IntegerLayer {
         guard codes.count >= values.count else {
             throw .bufferSize(name: "codes", expected: values.count, actual: codes.count)
         }
-        staticScale.timesPowerOfTwo(scale.exponent).writeCodes(of: values, into: codes)
+        staticScale.timesPowerOfTwo(scale.exponent).writeCodes(of: values, into: codes, vectorized: true)
     }
 
     /// The index of the first largest value (integer comparison); nil for an empty vector.
@@ -125,6 +155,9 @@ public enum IntegerLayer {
         for index in 1..<values.count where values[index] > values[best] { best = index }
         return best
     }
+
+    /// Whether the AVX-512 versions of the loops run on this CPU (they compute the same values).
+    static var hasAVX512: Bool { TernaryKernel.avx512VNNI.isSupported }
 
     /// Float32 `1e-5` (the quantizers' epsilon) as fixed point: `0x53E2D600 * 2^-47`, exact.
     static let epsilon = FixedPointScale(normalized: 0x53E2_D600, clampingShift: 47)
@@ -137,7 +170,17 @@ public enum IntegerLayer {
 extension FixedPointScale {
     /// `codes[i] = code(values[i])` for every value, with the shift prepared once.
     @inline(__always)
-    fileprivate func writeCodes(of values: UnsafeBufferPointer<Int32>, into codes: UnsafeMutableBufferPointer<Int8>) {
+    fileprivate func writeCodes(
+        of values: UnsafeBufferPointer<Int32>, into codes: UnsafeMutableBufferPointer<Int8>, vectorized: Bool
+    ) {
+        #if arch(x86_64)
+        if vectorized, IntegerLayer.hasAVX512, (0...62).contains(shift), let source = values.baseAddress,
+            let destination = codes.baseAddress
+        {
+            bitk_quantize_codes_avx512(source, values.count, Int64(multiplier), Int32(shift), destination)
+            return
+        }
+        #endif
         let shifted = RoundingShift(shift)
         let mantissa = Int64(multiplier)
         for index in 0..<values.count {

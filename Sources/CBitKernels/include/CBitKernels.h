@@ -23,7 +23,7 @@ extern "C" {
 /// Feature bits returned by `bitk_cpu_features`.
 enum {
     BITK_CPU_AVX2 = 1u << 0,        // AVX2 with OS support for the YMM state.
-    BITK_CPU_AVX512_VNNI = 1u << 1, // AVX-512 F/BW/VL + VNNI with OS support for the ZMM state.
+    BITK_CPU_AVX512_VNNI = 1u << 1, // AVX-512 F/DQ/BW/VL + VNNI with OS support for the ZMM state.
     BITK_CPU_NEON = 1u << 2,        // AArch64 Advanced SIMD.
     BITK_CPU_NEON_DOT = 1u << 3,    // AArch64 SDOT/UDOT (FEAT_DotProd).
 };
@@ -43,6 +43,23 @@ void bitk_i2_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes
                                const int8_t *activations, size_t batch, int32_t *output);
 void bitk_t3_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
                                const int8_t *activations, size_t batch, int32_t *output);
+
+/// IntegerLayer.requantize (docs/integer-inference.md, steps 2-6) on 8 lanes of int64: for each o,
+///   c = per_channel ? round(M[o] * step / 2^31) : combined
+///   w = round(acc[o] * c / 2^to_common) + (bias ? align(B[o]) : 0), then ReLU
+///   values[o] = round(w / 2^normalization)
+/// with every round half away from zero, where align is a right shift by bias_shift when it is
+/// positive and a left shift by -bias_shift otherwise. Returns max |values[o]|.
+/// Requires 0 <= to_common <= 62, -30 <= bias_shift <= 62, 0 <= normalization <= 62 and the
+/// engine's magnitudes (|M|, |B| < 2^31, 0 < step < 2^31), for which no intermediate overflows.
+uint32_t bitk_requantize_avx512(int32_t *values, size_t count, int64_t step, const int32_t *multipliers,
+                                int per_channel, int64_t combined, int to_common, const int32_t *bias,
+                                int bias_shift, int relu, int normalization);
+
+/// codes[i] = clamp(round(values[i] * multiplier / 2^shift), -128, 127), rounding half away from
+/// zero, for 0 <= shift <= 62 and 0 < multiplier < 2^31.
+void bitk_quantize_codes_avx512(const int32_t *values, size_t count, int64_t multiplier, int shift,
+                                int8_t *codes);
 #endif
 
 #ifdef __cplusplus

@@ -41,6 +41,10 @@ Usage:
 --dump-logits writes float32 tensors `float.logits` [N,C] and `<weights>.<activations>.logits`
 [N,C] for every configuration run, `<weights>.per_tensor.static_scale` [layers] (the calibrated
 s_x) when per_tensor activations ran, and `y` int64 [N]; the metadata records the files and rule.
+
+--dump-weights writes, for every weight granularity run and every Linear layer i (0, 1, ... in
+order), `<weights>.<i>.codes` int8 [out,in] (q_w) and `<weights>.<i>.scale` float32 (s_w: [1] for
+per_tensor, [out] for per_channel): the codes and scales a baked blob must hold.
 """
 
 import argparse
@@ -198,6 +202,8 @@ def main():
                    choices=["per_token", "per_channel", "per_tensor", "float32"],
                    help="per_channel is accepted as the seed's name for per_token")
     p.add_argument("--dump-logits", metavar="PATH", help="write reference logits (safetensors)")
+    p.add_argument("--dump-weights", metavar="PATH",
+                   help="write every layer's ternary codes and weight scales (safetensors)")
     args = p.parse_args()
 
     layers = load_model(args.model)
@@ -213,8 +219,12 @@ def main():
     dump = {"float.logits": np.ascontiguousarray(float_logits, dtype=F32), "y": y}
 
     x_calib = None
+    weights_dump = {}
     for wg in args.weights:
         qlayers = [(*weight_quant(w, wg), b) for w, b in layers]
+        for i, (q_w, s_w, _) in enumerate(qlayers):
+            weights_dump[f"{wg}.{i}.codes"] = np.ascontiguousarray(q_w)
+            weights_dump[f"{wg}.{i}.scale"] = np.asarray(s_w, dtype=F32).reshape(-1)
         for act in args.activations:
             act = "per_token" if act == "per_channel" else act
             scales = None
@@ -247,6 +257,14 @@ def main():
         }
         save_file(dump, args.dump_logits, metadata=meta)
         print(f"wrote {args.dump_logits}: " + ", ".join(sorted(dump)))
+    if args.dump_weights:
+        meta = {
+            "model": os.path.basename(args.model),
+            "weights": "q_w = clip(round(W * s_w), -1, 1), s_w = 1 / max(mean|W|, 1e-5) (float32, "
+                       "np.round half to even); per_tensor: one mean, per_channel: one per row",
+        }
+        save_file(weights_dump, args.dump_weights, metadata=meta)
+        print(f"wrote {args.dump_weights}: " + ", ".join(sorted(weights_dump)))
 
 
 if __name__ == "__main__":

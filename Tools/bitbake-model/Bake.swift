@@ -7,9 +7,9 @@ struct Bake: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quantize a float MLP to ternary weights and write a .bitblob.",
         discussion: """
-            MODEL is a .safetensors, .npz or .npy file with PyTorch-style names (0.weight, 0.bias,
-            2.weight, ... or fc1.weight, ... or layers.0.weight, ...); the layer chain is inferred
-            from names and shapes and printed. Defaults are the BitNet b1.58 recipe: per_tensor
+            MODEL is a .safetensors, .npz or .npy file with PyTorch-style names (0.weight, 0.bias, \
+            2.weight, ... or fc1.weight, ... or layers.0.weight, ...); the layer chain is inferred \
+            from names and shapes and printed. Defaults are the BitNet b1.58 recipe: per_tensor \
             absmean weights, per_token int8 absmax activations, T3 packing.
             """)
 
@@ -44,7 +44,7 @@ struct Bake: ParsableCommand {
             do {
                 try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
-                throw BakeError("\(output): cannot write: \(error.localizedDescription)")
+                throw BakeError("\(output): cannot write: \(FileErrorText.describe(error))")
             }
             print("wrote \(output)")
         }

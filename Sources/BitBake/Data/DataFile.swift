@@ -19,7 +19,7 @@ public struct DataFile: Sendable {
     ///   non-negative integers.
     public init(contentsOf url: URL, x: String = "x", y: String? = "y", requireLabels: Bool) throws {
         let file = try ModelFile(contentsOf: url)
-        let path = url.path
+        let path = url.relativePath
         let available = file.tensors.map(\.name).joined(separator: ", ")
         guard let input = file[x] else {
             throw BakeError("\(path): no tensor '\(x)' (the file has: \(available)); name the inputs with --x")

@@ -42,7 +42,7 @@ extension ModelFile {
         do {
             bytes = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw ModelFileError(file: fileName, kind: .unreadable, message: "cannot read the file: \(error.localizedDescription)")
+            throw ModelFileError(file: fileName, kind: .unreadable, message: "cannot read the file: \(FileErrorText.describe(error))")
         }
         try self.init(decoding: bytes, format: format, fileName: fileName, limits: limits)
     }
@@ -89,7 +89,7 @@ extension ModelFile {
         do {
             try Data(bytes).write(to: url, options: .atomic)
         } catch {
-            throw ModelFileError(file: url.relativePath, kind: .unwritable, message: "cannot write the file: \(error.localizedDescription)")
+            throw ModelFileError(file: url.relativePath, kind: .unwritable, message: "cannot write the file: \(FileErrorText.describe(error))")
         }
     }
 }

@@ -19,9 +19,9 @@ public final class BlobBuffer: @unchecked Sendable {
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            throw BakeError("\(url.path): cannot read: \(error.localizedDescription)")
+            throw BakeError("\(url.relativePath): cannot read: \(FileErrorText.describe(error))")
         }
-        try self.init(fileBytes: [UInt8](data), name: url.path)
+        try self.init(fileBytes: [UInt8](data), name: url.relativePath)
     }
 
     /// Validates blob bytes held in memory (a fresh bake, a test), copying them.

@@ -63,7 +63,7 @@ AVX2 BITK_INLINE int32_t horizontal_sum(__m256i v) {
 
 AVX2 BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weights, size_t rows,
                            size_t bytes_per_row, const int8_t *x, const int32_t *sums,
-                           int32_t *output) {
+                           int32_t *output, size_t output_stride) {
     const size_t B = bytes_per_row, padded = B * (size_t)planes;
     const size_t full = B - B % 32, rest = B - full;
     // Zero-padded copies of the activations' last partial step: plane p of vector b at
@@ -94,41 +94,43 @@ AVX2 BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weight
                 acc[b] = dot_planes(planes, acc[b], codes, tail_x[b], 32);
         }
         for (int b = 0; b < nb; b++)
-            output[(size_t)b * rows + r] = horizontal_sum(acc[b]) - sums[b];
+            output[(size_t)b * output_stride + r] = horizontal_sum(acc[b]) - sums[b];
     }
 }
 
 AVX2 BITK_INLINE void matmul(const int planes, const uint8_t *weights, size_t rows,
                              size_t bytes_per_row, const int8_t *activations, size_t batch,
-                             int32_t *output) {
+                             int32_t *output, size_t output_stride) {
     const size_t padded = bytes_per_row * (size_t)planes;
     for (size_t b0 = 0; b0 < batch; b0 += BITK_MAX_BATCH_TILE) {
         const size_t nb = batch - b0 < BITK_MAX_BATCH_TILE ? batch - b0 : BITK_MAX_BATCH_TILE;
         const int8_t *x = activations + b0 * padded;
-        int32_t *out = output + b0 * rows;
+        int32_t *out = output + b0 * output_stride;
         int32_t sums[BITK_MAX_BATCH_TILE];
         for (size_t b = 0; b < nb; b++) sums[b] = bitk_sum_i8(x + b * padded, padded);
         switch (nb) {
-        case 1: tile(planes, 1, weights, rows, bytes_per_row, x, sums, out); break;
-        case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out); break;
-        case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out); break;
-        case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out); break;
-        case 5: tile(planes, 5, weights, rows, bytes_per_row, x, sums, out); break;
-        case 6: tile(planes, 6, weights, rows, bytes_per_row, x, sums, out); break;
-        case 7: tile(planes, 7, weights, rows, bytes_per_row, x, sums, out); break;
-        default: tile(planes, 8, weights, rows, bytes_per_row, x, sums, out); break;
+        case 1: tile(planes, 1, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 5: tile(planes, 5, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 6: tile(planes, 6, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 7: tile(planes, 7, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        default: tile(planes, 8, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
         }
     }
 }
 
 AVX2 void bitk_i2_matmul_avx2(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                              const int8_t *activations, size_t batch, int32_t *output) {
-    matmul(4, weights, rows, bytes_per_row, activations, batch, output);
+                              const int8_t *activations, size_t batch, int32_t *output,
+                              size_t output_stride) {
+    matmul(4, weights, rows, bytes_per_row, activations, batch, output, output_stride);
 }
 
 AVX2 void bitk_t3_matmul_avx2(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                              const int8_t *activations, size_t batch, int32_t *output) {
-    matmul(5, weights, rows, bytes_per_row, activations, batch, output);
+                              const int8_t *activations, size_t batch, int32_t *output,
+                              size_t output_stride) {
+    matmul(5, weights, rows, bytes_per_row, activations, batch, output, output_stride);
 }
 
 #endif

@@ -48,7 +48,7 @@ VNNI BITK_INLINE void decode(int planes, __m512i packed, __m512i codes[5]) {
 /// its own accumulator, so the VPDPBUSD chains run in parallel instead of back to back.
 VNNI BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weights, size_t rows,
                            size_t bytes_per_row, const int8_t *x, const int32_t *sums,
-                           int32_t *output) {
+                           int32_t *output, size_t output_stride) {
     const size_t B = bytes_per_row, padded = B * (size_t)planes;
     const int split = nb <= 2;
     const int accumulators = split ? nb * planes : nb;
@@ -86,7 +86,7 @@ VNNI BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weight
             if (split) {
                 for (int p = 1; p < planes; p++) total = _mm512_add_epi32(total, acc[b * planes + p]);
             }
-            output[(size_t)b * rows + r] = _mm512_reduce_add_epi32(total) - sums[b];
+            output[(size_t)b * output_stride + r] = _mm512_reduce_add_epi32(total) - sums[b];
         }
     }
 }
@@ -134,40 +134,42 @@ VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows
         }
         _mm512_storeu_si512(output + r, _mm512_sub_epi32(reduce_sixteen(acc), sums));
     }
-    if (r < rows) tile(planes, 1, weights + r * B, rows - r, B, x, &sum, output + r);
+    if (r < rows) tile(planes, 1, weights + r * B, rows - r, B, x, &sum, output + r, rows - r);
 }
 
 VNNI BITK_INLINE void matmul(const int planes, const uint8_t *weights, size_t rows,
                              size_t bytes_per_row, const int8_t *activations, size_t batch,
-                             int32_t *output) {
+                             int32_t *output, size_t output_stride) {
     const size_t padded = bytes_per_row * (size_t)planes;
     for (size_t b0 = 0; b0 < batch; b0 += BITK_MAX_BATCH_TILE) {
         const size_t nb = batch - b0 < BITK_MAX_BATCH_TILE ? batch - b0 : BITK_MAX_BATCH_TILE;
         const int8_t *x = activations + b0 * padded;
-        int32_t *out = output + b0 * rows;
+        int32_t *out = output + b0 * output_stride;
         int32_t sums[BITK_MAX_BATCH_TILE];
         for (size_t b = 0; b < nb; b++) sums[b] = bitk_sum_i8(x + b * padded, padded);
         switch (nb) {
         case 1: gemv(planes, weights, rows, bytes_per_row, x, sums[0], out); break;
-        case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out); break;
-        case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out); break;
-        case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out); break;
-        case 5: tile(planes, 5, weights, rows, bytes_per_row, x, sums, out); break;
-        case 6: tile(planes, 6, weights, rows, bytes_per_row, x, sums, out); break;
-        case 7: tile(planes, 7, weights, rows, bytes_per_row, x, sums, out); break;
-        default: tile(planes, 8, weights, rows, bytes_per_row, x, sums, out); break;
+        case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 5: tile(planes, 5, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 6: tile(planes, 6, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        case 7: tile(planes, 7, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        default: tile(planes, 8, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
         }
     }
 }
 
 VNNI void bitk_i2_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                                    const int8_t *activations, size_t batch, int32_t *output) {
-    matmul(4, weights, rows, bytes_per_row, activations, batch, output);
+                                    const int8_t *activations, size_t batch, int32_t *output,
+                              size_t output_stride) {
+    matmul(4, weights, rows, bytes_per_row, activations, batch, output, output_stride);
 }
 
 VNNI void bitk_t3_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                                    const int8_t *activations, size_t batch, int32_t *output) {
-    matmul(5, weights, rows, bytes_per_row, activations, batch, output);
+                                    const int8_t *activations, size_t batch, int32_t *output,
+                              size_t output_stride) {
+    matmul(5, weights, rows, bytes_per_row, activations, batch, output, output_stride);
 }
 
 #endif

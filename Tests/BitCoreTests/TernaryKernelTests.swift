@@ -126,3 +126,37 @@ import BitCore
         #expect(TernaryKernel.supported.contains(.portable))
     }
 }
+
+/// Splitting rows over threads changes nothing in the results.
+@Suite struct KernelThreadPoolTests {
+    @Test func threadedProductsEqualSingleThreaded() throws {
+        var generator = SeededGenerator(seed: 41)
+        let pool = try #require(KernelThreadPool(threads: 3))
+        for packing in TernaryPacking.allCases {
+            for (rows, columns, batch) in [(97, 11_000, 1), (64, 16_400, 2), (48, 5_500, 9)] {
+                let layout = try TernaryMatrixLayout(packing: packing, rows: rows, columns: columns)
+                let packed = try layout.pack([Int8].randomCodes(layout.weightCount, using: &generator))
+                let x = [Int8].randomActivations(batch * layout.paddedColumns, using: &generator)
+                for kernel in TernaryKernel.supported where kernel != .reference {
+                    var single = [Int32](repeating: 0, count: batch * rows)
+                    var threaded = [Int32](repeating: -1, count: batch * rows)
+                    try packed.withUnsafeBytes { weights in
+                        try x.withUnsafeBufferPointer { activations in
+                            try single.withUnsafeMutableBufferPointer { y in
+                                try kernel.multiply(weights: weights, layout: layout, activations: activations, batch: batch, output: y)
+                            }
+                            try threaded.withUnsafeMutableBufferPointer { y in
+                                try kernel.multiply(
+                                    weights: weights, layout: layout, activations: activations, batch: batch, output: y,
+                                    threads: pool)
+                            }
+                        }
+                    }
+                    #expect(threaded == single, "\(kernel.name) \(packing.name) \(rows)x\(columns) batch \(batch)")
+                }
+            }
+        }
+        #expect(KernelThreadPool(threads: 0) == nil)
+        #expect(KernelThreadPool(threads: 65) == nil)
+    }
+}

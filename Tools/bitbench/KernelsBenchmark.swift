@@ -1,7 +1,8 @@
 import ArgumentParser
 import BitCore
 
-/// `bitbench kernels`: ternary x int8 products against a float32 baseline, one thread.
+/// `bitbench kernels`: ternary x int8 products against a float32 baseline (one thread), with the
+/// fast kernels also split over thread pools when asked.
 struct KernelsBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
@@ -25,20 +26,28 @@ struct KernelsBenchmark: ParsableCommand {
     @Flag(name: .long, help: "Skip the scalar reference kernel (slow on large shapes).")
     var skipReference = false
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to run the fast kernels with (rows split over a KernelThreadPool).")
+    var threads: [Int] = [1]
+
     mutating func run() throws {
         let parsed = try shapes.map(Self.parseShape)
         let timing = Timing(budget: .milliseconds(milliseconds))
-        print("bitbench kernels: one thread; best of runs over \(milliseconds) ms each")
+        let pools = try threads.map { count -> KernelThreadPool? in
+            guard count > 1 else { return nil }
+            guard let pool = KernelThreadPool(threads: count) else { throw ValidationError("cannot start \(count) threads") }
+            return pool
+        }
+        print("bitbench kernels: threads \(threads.map(String.init).joined(separator: ", ")); best of runs over \(milliseconds) ms each")
         print("kernels on this CPU: \(TernaryKernel.supported.map(\.name).joined(separator: ", ")); best: \(TernaryKernel.best.name)")
         print("")
         print(
             Format.padRight("shape", to: 12) + Format.pad("batch", to: 6) + "  "
-                + Format.padRight("kernel", to: 18) + Format.pad("us", to: 11) + Format.pad("GMAC/s", to: 9)
+                + Format.padRight("kernel", to: 21) + Format.pad("us", to: 11) + Format.pad("GMAC/s", to: 9)
                 + Format.pad("w GB/s", to: 9) + Format.pad("x f32", to: 8) + Format.pad("x ref", to: 9))
         var mismatches = 0
         for (rows, columns) in parsed {
             for batch in batches {
-                mismatches += try benchmark(rows: rows, columns: columns, batch: batch, timing: timing)
+                mismatches += try benchmark(rows: rows, columns: columns, batch: batch, timing: timing, pools: pools)
             }
         }
         if mismatches > 0 {
@@ -57,7 +66,9 @@ struct KernelsBenchmark: ParsableCommand {
     }
 
     /// Benchmarks one shape and batch; returns the number of kernels whose output was wrong.
-    private func benchmark(rows: Int, columns: Int, batch: Int, timing: Timing) throws -> Int {
+    private func benchmark(
+        rows: Int, columns: Int, batch: Int, timing: Timing, pools: [KernelThreadPool?]
+    ) throws -> Int {
         var generator = SystemRandomNumberGenerator()
         let macs = Double(rows) * Double(columns) * Double(batch)
         let label = Format.padRight("\(rows)x\(columns)", to: 12) + Format.pad(String(batch), to: 6) + "  "
@@ -79,21 +90,25 @@ struct KernelsBenchmark: ParsableCommand {
             var expected: [Int32]?
             var referenceTime: Double?
             let kernels = TernaryKernel.supported.filter { !(skipReference && $0 == .reference) }
-            for kernel in kernels {
+            for (kernel, pool) in kernels.flatMap({ kernel in pools.map { (kernel, $0) } })
+            where !(kernel == .reference && pool != nil) {
                 var output = [Int32](repeating: 0, count: rows * batch)
                 let seconds = try packed.withUnsafeBytes { weights in
                     try activations.withUnsafeBufferPointer { x in
                         try output.withUnsafeMutableBufferPointer { y in
-                            try kernel.multiply(weights: weights, layout: layout, activations: x, batch: batch, output: y)
+                            try kernel.multiply(
+                                weights: weights, layout: layout, activations: x, batch: batch, output: y, threads: pool)
                             let timed = kernel == .reference ? Timing(budget: .zero, minimumRuns: 1) : timing
                             return timed.best {
-                                try! kernel.multiply(weights: weights, layout: layout, activations: x, batch: batch, output: y)
+                                try! kernel.multiply(
+                                    weights: weights, layout: layout, activations: x, batch: batch, output: y,
+                                    threads: pool)
                             }.seconds
                         }
                     }
                 }
                 if kernel == .reference { referenceTime = seconds }
-                var name = "\(packing.name) \(kernel.name)"
+                var name = "\(packing.name) \(kernel.name)" + (pool.map { " x\($0.count)" } ?? "")
                 if let expected, expected != output {
                     name += " MISMATCH"
                     mismatches += 1
@@ -110,7 +125,7 @@ struct KernelsBenchmark: ParsableCommand {
         _ label: String, _ name: String, time: Double, macs: Double, bytes: Double, floatTime: Double,
         referenceTime: Double?
     ) -> String {
-        label + Format.padRight(name, to: 18) + Format.number(time * 1e6, digits: 1, width: 11)
+        label + Format.padRight(name, to: 21) + Format.number(time * 1e6, digits: 1, width: 11)
             + Format.number(macs / time / 1e9, digits: 2, width: 9)
             + Format.number(bytes / time / 1e9, digits: 2, width: 9)
             + Format.number(floatTime / time, digits: 2, width: 8)

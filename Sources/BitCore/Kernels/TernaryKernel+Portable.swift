@@ -5,8 +5,11 @@ extension TernaryKernel {
     ///
     /// Swift SIMD types wider than 16 lanes compile to lane-by-lane loops on this toolchain, so
     /// nothing here is wider than 16 lanes.
+    ///
+    /// `weights` points at the first of `rowCount` rows; vector `b`'s results go to
+    /// `output[b * layout.rows + r]`.
     static func multiplyPortable(
-        weights: UnsafePointer<UInt8>, layout: TernaryMatrixLayout,
+        weights: UnsafePointer<UInt8>, layout: TernaryMatrixLayout, rowCount: Int,
         activations: UnsafePointer<Int8>, batch: Int, output: UnsafeMutablePointer<Int32>
     ) {
         let bytesPerRow = layout.bytesPerRow
@@ -27,11 +30,11 @@ extension TernaryKernel {
             }
             switch layout.packing {
             case .i2:
-                multiplyRows(I2Decoder.self, weights: weights, layout: layout, x: x, tail: tail, sumX: sumX,
-                             output: output + vector * layout.rows)
+                multiplyRows(I2Decoder.self, weights: weights, layout: layout, rowCount: rowCount, x: x, tail: tail,
+                             sumX: sumX, output: output + vector * layout.rows)
             case .t3:
-                multiplyRows(T3Decoder.self, weights: weights, layout: layout, x: x, tail: tail, sumX: sumX,
-                             output: output + vector * layout.rows)
+                multiplyRows(T3Decoder.self, weights: weights, layout: layout, rowCount: rowCount, x: x, tail: tail,
+                             sumX: sumX, output: output + vector * layout.rows)
             }
         }
     }
@@ -39,14 +42,14 @@ extension TernaryKernel {
     /// One activation vector against every row, specialized for one packing's decoder.
     @inline(__always)
     private static func multiplyRows<Decoder: PlaneDecoder>(
-        _ decoder: Decoder.Type, weights: UnsafePointer<UInt8>, layout: TernaryMatrixLayout,
+        _ decoder: Decoder.Type, weights: UnsafePointer<UInt8>, layout: TernaryMatrixLayout, rowCount: Int,
         x: UnsafePointer<Int8>, tail: PlaneVectors, sumX: Int32, output: UnsafeMutablePointer<Int32>
     ) {
         let bytesPerRow = layout.bytesPerRow
         let fullSteps = bytesPerRow / 16
         let rest = bytesPerRow % 16
         let xRaw = UnsafeRawPointer(x)
-        for row in 0..<layout.rows {
+        for row in 0..<rowCount {
             let rowBytes = UnsafeRawPointer(weights + row * bytesPerRow)
             var total = SIMD16<Int32>.zero
             var partial = SIMD16<Int16>.zero

@@ -70,11 +70,14 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
     ///   - activations: `batch * layout.paddedColumns` codes; vector `b` starts at
     ///     `b * paddedColumns`. Entries past `layout.columns` meet weight code 0, so any value works.
     ///   - output: `batch * layout.rows` accumulators; vector `b`'s start at `b * rows`.
+    ///   - threads: a pool to split the rows over, for products of at least
+    ///     `KernelThreadPool.minimumParallelMACs`; the results are the same with or without it.
     /// - Throws: `BitCoreError.bufferSize` for a wrong length, `.unsupportedKernel` when this CPU
     ///   cannot run the variant. Nothing is written when it throws.
     public func multiply(
         weights: UnsafeRawBufferPointer, layout: TernaryMatrixLayout,
-        activations: UnsafeBufferPointer<Int8>, batch: Int, output: UnsafeMutableBufferPointer<Int32>
+        activations: UnsafeBufferPointer<Int8>, batch: Int, output: UnsafeMutableBufferPointer<Int32>,
+        threads: KernelThreadPool? = nil
     ) throws(BitCoreError) {
         guard batch > 0 else { throw .nonPositiveDimension(name: "batch", value: batch) }
         guard weights.count == layout.byteCount else {
@@ -93,25 +96,70 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
         guard let packed = weights.baseAddress?.assumingMemoryBound(to: UInt8.self),
             let x = activations.baseAddress, let y = output.baseAddress
         else { return }  // Unreachable: every count above is positive.
-        switch self {
+        var product = RowProduct(
+            kernel: self, weights: packed, layout: layout, activations: x, batch: batch, output: y)
+        let macs = layout.weightCount.multipliedReportingOverflow(by: batch)
+        if let threads, threads.count > 1, macs.overflow || macs.partialValue >= KernelThreadPool.minimumParallelMACs,
+            layout.rows >= 16 * threads.count
+        {
+            withUnsafeMutablePointer(to: &product) { context in
+                bitk_pool_run(threads.pool, { context, index, count in
+                    let product = context!.assumingMemoryBound(to: RowProduct.self).pointee
+                    // Row blocks of 16 keep the fast kernels' row groups whole.
+                    let blocks = (product.layout.rows + 15) / 16
+                    let start = min(product.layout.rows, Int(index) * blocks / Int(count) * 16)
+                    let end = min(product.layout.rows, (Int(index) + 1) * blocks / Int(count) * 16)
+                    product.run(rows: start..<end)
+                }, context)
+            }
+        } else {
+            product.run(rows: 0..<layout.rows)
+        }
+    }
+}
+
+/// One product's operands, run over a range of rows (the unit a thread takes).
+struct RowProduct {
+    let kernel: TernaryKernel
+    let weights: UnsafePointer<UInt8>
+    let layout: TernaryMatrixLayout
+    let activations: UnsafePointer<Int8>
+    let batch: Int
+    let output: UnsafeMutablePointer<Int32>
+
+    /// Computes `rows` of the product; vector `b`'s row `r` goes to `output[b * layout.rows + r]`.
+    func run(rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
+        let rowWeights = weights + rows.lowerBound * layout.bytesPerRow
+        let rowOutput = output + rows.lowerBound
+        switch kernel {
         case .reference:
             TernaryKernel.multiplyReference(
-                weights: weights, layout: layout, activations: x, batch: batch, output: y)
+                weights: weights, layout: layout, rows: rows, activations: activations, batch: batch, output: output)
         case .portable:
             TernaryKernel.multiplyPortable(
-                weights: packed, layout: layout, activations: x, batch: batch, output: y)
+                weights: rowWeights, layout: layout, rowCount: rows.count, activations: activations, batch: batch,
+                output: rowOutput)
         case .avx2:
             #if arch(x86_64)
             switch layout.packing {
-            case .i2: bitk_i2_matmul_avx2(packed, layout.rows, layout.bytesPerRow, x, batch, y)
-            case .t3: bitk_t3_matmul_avx2(packed, layout.rows, layout.bytesPerRow, x, batch, y)
+            case .i2:
+                bitk_i2_matmul_avx2(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
+            case .t3:
+                bitk_t3_matmul_avx2(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
             }
             #endif
         case .avx512VNNI:
             #if arch(x86_64)
             switch layout.packing {
-            case .i2: bitk_i2_matmul_avx512vnni(packed, layout.rows, layout.bytesPerRow, x, batch, y)
-            case .t3: bitk_t3_matmul_avx512vnni(packed, layout.rows, layout.bytesPerRow, x, batch, y)
+            case .i2:
+                bitk_i2_matmul_avx512vnni(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
+            case .t3:
+                bitk_t3_matmul_avx512vnni(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
             }
             #endif
         }

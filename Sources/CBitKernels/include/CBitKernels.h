@@ -3,7 +3,7 @@
 // Not a stable API: BitCore is the only client. Every kernel computes, for each of `batch`
 // activation vectors b and each weight row r,
 //
-//     output[b * rows + r] = sum over k of (code(r, k) - 1) * activations[b * padded + k]
+//     output[b * output_stride + r] = sum over k of (code(r, k) - 1) * activations[b * padded + k]
 //
 // where `padded = bytes_per_row * weights_per_byte` and code() reads the planar packing of
 // docs/formats.md (i2: 4 planes, t3: 5 planes). The "- 1" is applied once per vector as
@@ -34,15 +34,39 @@ unsigned bitk_cpu_features(void);
 /// The largest batch one kernel call handles in one tile; larger batches loop over tiles.
 #define BITK_MAX_BATCH_TILE 8
 
+/// The most threads a pool holds.
+#define BITK_MAX_THREADS 64
+
+/// A fixed pool of threads made once at start-up (thread_pool.c).
+typedef struct bitk_pool bitk_pool;
+
+/// The work a pool runs: called as task(context, index, count) for index 0 ..< count, one call per
+/// thread, index 0 on the calling thread.
+typedef void (*bitk_task)(void *context, int index, int count);
+
+/// A pool of `count` threads (the caller plus count - 1 workers), or NULL when count is outside
+/// 1 ... BITK_MAX_THREADS or a thread cannot be started.
+bitk_pool *bitk_pool_create(int count);
+
+/// Stops and joins the workers and frees the pool.
+void bitk_pool_destroy(bitk_pool *pool);
+
+/// The number of threads, the caller included.
+int bitk_pool_count(const bitk_pool *pool);
+
+/// Runs `task` on every thread of the pool and returns when all calls have returned. One run at a
+/// time: callers must not run the same pool from two threads at once.
+void bitk_pool_run(bitk_pool *pool, bitk_task task, void *context);
+
 #if defined(__x86_64__)
 void bitk_i2_matmul_avx2(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                         const int8_t *activations, size_t batch, int32_t *output);
+                         const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
 void bitk_t3_matmul_avx2(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                         const int8_t *activations, size_t batch, int32_t *output);
+                         const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
 void bitk_i2_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                               const int8_t *activations, size_t batch, int32_t *output);
+                               const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
 void bitk_t3_matmul_avx512vnni(const uint8_t *weights, size_t rows, size_t bytes_per_row,
-                               const int8_t *activations, size_t batch, int32_t *output);
+                               const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
 
 /// IntegerLayer.requantize (docs/integer-inference.md, steps 2-6) on 8 lanes of int64: for each o,
 ///   c = per_channel ? round(M[o] * step / 2^31) : combined

@@ -10,9 +10,9 @@ struct BitBakeModel: ParsableCommand {
         discussion: """
             Typical use:
               bitbake-model bake model.safetensors -o model.bitblob
-              bitbake-model eval model.bitblob --data test.safetensors --float model.safetensors
+              bitbake-model eval model.bitblob --data test.npz --float model.safetensors
 
-            Exit status: 0 on success, 2 for input that cannot be used (the message names the file
+            Exit status: 0 on success, 2 for input that cannot be used (the message names the file \
             and the defect), 64 for command-line usage errors.
             """,
         version: Baker.toolVersion,

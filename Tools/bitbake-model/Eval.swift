@@ -6,8 +6,8 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Accuracy of the integer model on labelled data, and how it compares with the float model.",
         discussion: """
-            Given a .bitblob, evaluates it (add --float MODEL to compare with the float model it came
-            from). Given a float model, bakes it in memory with the quant options first and compares.
+            Given a .bitblob, evaluates it (add --float MODEL to compare with the float model it came \
+            from). Given a float model, bakes it in memory with the quant options first and compares. \
             With --json the report is one JSON object (docs/cli.md).
             """)
 
@@ -63,4 +63,3 @@ struct Eval: ParsableCommand {
     }
 }
 
-extension Engine: ExpressibleByArgument {}

@@ -6,8 +6,8 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what a .bitblob holds: config, layers, arena, sections, provenance.",
         discussion: """
-            --export writes every layer's ternary codes (int8 [out, in]), weight scales (float32),
-            biases (float32) and static input scales as layer<i>.codes, layer<i>.weight_scale,
+            --export writes every layer's ternary codes (int8 [out, in]), weight scales (float32), \
+            biases (float32) and static input scales as layer<i>.codes, layer<i>.weight_scale, \
             layer<i>.bias, layer<i>.input_scale, to compare with PyTorch or any other tool.
             """)
 

@@ -6,13 +6,13 @@ import Foundation
 /// The options that say how a float model is baked, shared by `bake` and `eval`.
 struct QuantOptions: ParsableArguments {
     @Option(help: "Weight scales: per_tensor (one absmean for the matrix) or per_channel (one per row). Default per_tensor.")
-    var weightGranularity: String?
+    var weightGranularity: BitQuantConfig.WeightGranularity?
 
     @Option(help: "Activation scales: per_token (dynamic, per vector; also spelled per_channel) or per_tensor (static, needs --calibration). Default per_token.")
-    var activationGranularity: String?
+    var activationGranularity: BitQuantConfig.ActivationGranularity?
 
     @Option(help: "Weight packing: t3 (1.6 bits/weight, smallest) or i2 (2 bits/weight, fastest). Default t3.")
-    var packing: String?
+    var packing: TernaryPacking?
 
     @Option(help: "A JSON bake spec naming layers, activation and quant options (see docs/cli.md).")
     var spec: String?
@@ -30,13 +30,10 @@ struct QuantOptions: ParsableArguments {
 
     /// The bake options: command line first, then the spec, then the BitNet b1.58 defaults.
     func bakeOptions(spec: BakeSpec?) throws -> BakeOptions {
-        let config = try BitQuantConfig(
-            weightGranularity: weightGranularity ?? spec?.weightGranularity ?? "per_tensor",
-            activationDType: spec?.activationDType ?? "int8",
-            activationGranularity: activationGranularity ?? spec?.activationGranularity ?? "per_token")
-        let packing = try TernaryPacking(parsing: packing ?? spec?.packing ?? "t3")
-        var options = BakeOptions(config: config, packing: packing)
-        if let calibration, config.activationGranularity == .perTensor {
+        var options = try BakeOptions(
+            spec: spec, weightGranularity: weightGranularity, activationGranularity: activationGranularity,
+            packing: packing)
+        if let calibration, options.config.activationGranularity == .perTensor {
             let url = URL(fileURLWithPath: calibration)
             options.calibration = try DataFile(contentsOf: url, x: calibrationX, y: nil, requireLabels: false).inputs
             options.calibrationSource = url.lastPathComponent

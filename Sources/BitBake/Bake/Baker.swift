@@ -24,6 +24,28 @@ public struct BakeOptions: Sendable {
         self.calibrationSource = calibrationSource
     }
 
+    /// Options from explicit choices (the command line) first, then `spec`, then the BitNet b1.58
+    /// defaults; no calibration data yet.
+    ///
+    /// - Throws: `BakeError` naming the spec file when it asks for float32 activations, which a
+    ///   baked (integer-only) model cannot have.
+    public init(
+        spec: BakeSpec?, weightGranularity: BitQuantConfig.WeightGranularity? = nil,
+        activationGranularity: BitQuantConfig.ActivationGranularity? = nil, packing: TernaryPacking? = nil
+    ) throws(BakeError) {
+        if let spec, spec.activationDType == .float32 {
+            throw spec.error("activation_dtype", Baker.float32ActivationsRefusal)
+        }
+        let defaults = BitQuantConfig()
+        self.init(
+            config: BitQuantConfig(
+                weightGranularity: weightGranularity ?? spec?.weightGranularity ?? defaults.weightGranularity,
+                activationDType: spec?.activationDType ?? defaults.activationDType,
+                activationGranularity: activationGranularity ?? spec?.activationGranularity
+                    ?? defaults.activationGranularity),
+            packing: packing ?? spec?.packing ?? .t3)
+    }
+
     /// The options as `key=value` lines, as the blob records them.
     public var summary: String {
         var lines = [
@@ -48,6 +70,10 @@ public struct BakedModel: Sendable {
 
 /// Quantizes a float MLP and writes it as a `.bitblob` (docs/bitblob.md).
 public enum Baker {
+    static let float32ActivationsRefusal =
+        "activation dtype float32 is for training and reference runs; a baked model is integer-only and needs int8 "
+        + "activations"
+
     /// The version recorded in every blob.
     public static let toolVersion = "bitbake-model 0.1.0"
 
@@ -63,11 +89,7 @@ public enum Baker {
     public static func bake(
         _ model: FloatMLP, options: BakeOptions, sourceName: String, sourceSHA256: [UInt8]
     ) throws(BakeError) -> BakedModel {
-        guard options.config.activationDType == .int8 else {
-            throw BakeError(
-                "activation dtype float32 is for training and reference runs; a baked model is integer-only "
-                    + "and needs int8 activations")
-        }
+        guard options.config.activationDType == .int8 else { throw BakeError(float32ActivationsRefusal) }
         let staticScales = try calibrate(model, options: options)
         var layers: [BitBlobLayerContents] = []
         var reports: [BakeReport.Layer] = []

@@ -50,7 +50,7 @@ public struct FloatMLP: Sendable {
         guard activations.last == LayerActivation.none, Set(hidden).count <= 1 else {
             throw BakeError(
                 "float evaluation and calibration need one activation between all layers and none after the "
-                    + "last; this model has \(activations.map { $0 == .relu ? "relu" : "none" })")
+                    + "last; this model has \(activations.map(\.name))")
         }
         let layers: [any DenseLayer] = zip(weights, biases).map { weight, bias in
             if let config { return BitLinear(weight: weight, bias: bias, config: config) }

@@ -12,34 +12,45 @@ public struct FloatModelFile: Sendable {
 
     /// Reads `url` and resolves its layers, with `spec` naming them when given.
     ///
-    /// - Throws: `ModelFileError` for a file that cannot be parsed, `BakeError` for a chain that
-    ///   cannot be worked out.
+    /// - Throws: `ModelFileError` for a file that cannot be parsed, `BakeError` for a file that
+    ///   cannot be read or a chain that cannot be worked out (naming the model file, or the spec
+    ///   file and key when the spec names the layers).
     public init(url: URL, spec: BakeSpec?) throws {
-        let data = try Data(contentsOf: url, options: .mappedIfSafe)
+        let format = try Self.format(of: url)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw BakeError("\(url.relativePath): cannot read: \(FileErrorText.describe(error))")
+        }
         self.url = url
-        file = try ModelFile(decoding: data, format: try Self.format(of: url), fileName: url.path)
+        file = try ModelFile(decoding: data, format: format, fileName: url.relativePath)
         sha256 = Array(data.withUnsafeBytes { SHA256.hash($0) })
         let shapes = file.tensors.map { (name: $0.name, shape: $0.shape) }
         var description: MLPDescription
-        do {
-            if let named = try spec?.description(for: shapes) {
-                description = named
-            } else {
+        if let named = try spec?.description(for: shapes) {
+            description = named
+        } else {
+            do {
                 description = try MLPDescription.infer(from: shapes)
-                if let hidden = try spec?.hiddenActivation() {
-                    for index in description.layers.indices.dropLast() { description.layers[index].activation = hidden }
-                }
+            } catch {
+                throw BakeError("\(url.relativePath): \(error)")
             }
-        } catch {
-            throw BakeError("\(url.path): \(error)")
+            if let hidden = spec?.hiddenActivation {
+                for index in description.layers.indices.dropLast() { description.layers[index].activation = hidden }
+            }
         }
-        model = try FloatMLP(file: file, description: description)
+        do {
+            model = try FloatMLP(file: file, description: description)
+        } catch {
+            throw BakeError("\(url.relativePath): \(error)")
+        }
     }
 
     private static func format(of url: URL) throws(BakeError) -> ModelFileFormat {
         guard let format = ModelFileFormat(fileExtension: url.pathExtension) else {
             throw BakeError(
-                "\(url.path): unknown model format '.\(url.pathExtension)' (expected .safetensors, .npz or .npy)")
+                "\(url.relativePath): unknown model format '.\(url.pathExtension)' (expected .safetensors, .npz or .npy)")
         }
         return format
     }

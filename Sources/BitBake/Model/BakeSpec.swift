@@ -1,10 +1,9 @@
 import BitBlob
 import BitCore
-import Foundation
 
 /// An optional JSON file that says how to bake a model when names and defaults are not enough:
 /// which tensors form the layers, the activation, the quant config and the packing. Every key is
-/// optional; command-line options override it.
+/// optional; command-line options override the quant keys (see ``BakeOptions/init(spec:weightGranularity:activationGranularity:packing:)``).
 ///
 /// ```json
 /// {
@@ -20,32 +19,46 @@ import Foundation
 /// ```
 ///
 /// `activation` is the one after every layer but the last (default `relu`); a layer's own
-/// `activation` overrides it, and the last layer has none unless it says so.
-public struct BakeSpec: Hashable, Sendable, Decodable {
-    public struct Layer: Hashable, Sendable, Decodable {
+/// `activation` overrides it, and the last layer has none unless it says so. Reading refuses
+/// unknown or repeated keys and unknown values; every error names the file and the key
+/// (`spec.json: layers[1].weight: no tensor named 'head.weight' in the model`). docs/cli.md
+/// documents the format.
+public struct BakeSpec: Hashable, Sendable {
+    /// One linear layer, as the spec names it.
+    public struct Layer: Hashable, Sendable {
+        /// The weight tensor, `[out, in]`.
         public var weight: String
+        /// The bias tensor, `[out]`, if the layer has one.
         public var bias: String?
-        public var activation: String?
+        /// The activation after this layer, overriding the spec's default.
+        public var activation: LayerActivation?
+
+        public init(weight: String, bias: String? = nil, activation: LayerActivation? = nil) {
+            self.weight = weight
+            self.bias = bias
+            self.activation = activation
+        }
     }
 
+    /// The file the spec was read from, as errors name it.
+    public var fileName: String
+    /// The layers in order; nil to infer them from the tensor names.
     public var layers: [Layer]?
-    public var activation: String?
-    public var weightGranularity: String?
-    public var activationDType: String?
-    public var activationGranularity: String?
-    public var packing: String?
+    /// The activation after every layer but the last; nil means relu.
+    public var activation: LayerActivation?
+    public var weightGranularity: BitQuantConfig.WeightGranularity?
+    public var activationDType: BitQuantConfig.ActivationDType?
+    public var activationGranularity: BitQuantConfig.ActivationGranularity?
+    public var packing: TernaryPacking?
 
-    enum CodingKeys: String, CodingKey {
-        case layers, activation, packing
-        case weightGranularity = "weight_granularity"
-        case activationDType = "activation_dtype"
-        case activationGranularity = "activation_granularity"
-    }
-
+    /// A spec built in code; `fileName` is what its errors call it.
     public init(
-        layers: [Layer]? = nil, activation: String? = nil, weightGranularity: String? = nil,
-        activationDType: String? = nil, activationGranularity: String? = nil, packing: String? = nil
+        fileName: String = "spec", layers: [Layer]? = nil, activation: LayerActivation? = nil,
+        weightGranularity: BitQuantConfig.WeightGranularity? = nil,
+        activationDType: BitQuantConfig.ActivationDType? = nil,
+        activationGranularity: BitQuantConfig.ActivationGranularity? = nil, packing: TernaryPacking? = nil
     ) {
+        self.fileName = fileName
         self.layers = layers
         self.activation = activation
         self.weightGranularity = weightGranularity
@@ -54,78 +67,54 @@ public struct BakeSpec: Hashable, Sendable, Decodable {
         self.packing = packing
     }
 
-    /// Reads a spec file, with errors that name the file and the key.
-    public init(contentsOf url: URL) throws(BakeError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw BakeError("\(url.path): cannot read the spec: \(error.localizedDescription)")
-        }
-        do {
-            self = try JSONDecoder().decode(BakeSpec.self, from: data)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw BakeError("\(url.path): \(Self.path(context)): \(context.debugDescription)")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw BakeError("\(url.path): \(Self.path(context)): missing key '\(key.stringValue)'")
-        } catch {
-            throw BakeError("\(url.path): not a valid JSON spec (\(error.localizedDescription))")
-        }
-    }
-
-    private static func path(_ context: DecodingError.Context) -> String {
-        let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        return path.isEmpty ? "top level" : path
-    }
+    /// The activation after every layer but the last: the spec's `activation`, else relu.
+    public var hiddenActivation: LayerActivation { activation ?? .relu }
 
     /// The layer chain this spec names, checked against the model's tensor shapes, or nil when the
-    /// spec names no layers (then the chain is inferred and only the activation default applies).
+    /// spec names no layers (then the chain is inferred and only ``hiddenActivation`` applies).
+    ///
+    /// - Throws: `BakeError` naming this file and the key (`layers[1].bias`) when a tensor is
+    ///   missing, has the wrong shape, or the layers do not chain.
     public func description(for tensors: [(name: String, shape: [Int])]) throws(BakeError) -> MLPDescription? {
-        let hidden = try Self.activation(activation ?? "relu", field: "activation")
-        guard let layers, !layers.isEmpty else { return nil }
+        guard let layers else { return nil }
         var shapes: [String: [Int]] = [:]
         for tensor in tensors { shapes[tensor.name] = tensor.shape }
         var result: [MLPDescription.Layer] = []
         for (index, layer) in layers.enumerated() {
+            let key = "layers[\(index)]"
             guard let shape = shapes[layer.weight] else {
-                throw BakeError("spec layer \(index): no tensor named '\(layer.weight)' in the model")
+                throw error("\(key).weight", "no tensor named '\(layer.weight)' in the model")
             }
             guard shape.count == 2 else {
-                throw BakeError("spec layer \(index): '\(layer.weight)' has shape \(shape), expected [out, in]")
+                throw error("\(key).weight", "'\(layer.weight)' has shape \(shape), expected [out, in]")
             }
             if let bias = layer.bias {
                 guard let biasShape = shapes[bias] else {
-                    throw BakeError("spec layer \(index): no tensor named '\(bias)' in the model")
+                    throw error("\(key).bias", "no tensor named '\(bias)' in the model")
                 }
                 guard biasShape == [shape[0]] else {
-                    throw BakeError(
-                        "spec layer \(index): bias '\(bias)' has shape \(biasShape), expected [\(shape[0])]")
+                    throw error(
+                        "\(key).bias",
+                        "'\(bias)' has shape \(biasShape), expected [\(shape[0])] (the outputs of '\(layer.weight)')")
                 }
             }
             let isLast = index == layers.count - 1
-            let activation = try layer.activation.map { (name) throws(BakeError) in
-                try Self.activation(name, field: "layers[\(index)].activation")
-            } ?? (isLast ? .none : hidden)
             result.append(
                 MLPDescription.Layer(
                     weightName: layer.weight, biasName: layer.bias, inputs: shape[1], outputs: shape[0],
-                    activation: activation))
+                    activation: layer.activation ?? (isLast ? .none : hiddenActivation)))
         }
         let description = MLPDescription(layers: result)
-        try description.checkChain()
+        do {
+            try description.checkChain(howToFix: "list the layers under 'layers' in the order they run")
+        } catch {
+            throw self.error("layers", error.message)
+        }
         return description
     }
 
-    /// The hidden-layer activation this spec asks for (default relu), applied to an inferred chain.
-    public func hiddenActivation() throws(BakeError) -> LayerActivation {
-        try Self.activation(activation ?? "relu", field: "activation")
-    }
-
-    private static func activation(_ name: String, field: String) throws(BakeError) -> LayerActivation {
-        switch name {
-        case "relu": return .relu
-        case "none", "identity", "linear": return .none
-        default: throw BakeError("spec \(field): unknown activation '\(name)' (expected relu or none)")
-        }
+    /// An error about `key` in this spec: `file: key: message`.
+    func error(_ key: String, _ message: String) -> BakeError {
+        BakeError("\(fileName): \(key): \(message)")
     }
 }

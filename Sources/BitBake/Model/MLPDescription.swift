@@ -100,7 +100,11 @@ extension MLPDescription {
     }
 
     /// Checks that each layer's inputs equal the previous layer's outputs.
-    public func checkChain() throws(BakeError) {
+    ///
+    /// - Parameter howToFix: the advice the error ends with.
+    public func checkChain(
+        howToFix: String = "if the order is wrong, list the layers in a --spec file"
+    ) throws(BakeError) {
         guard !layers.isEmpty else { throw BakeError("the model has no layers") }
         for index in 1..<max(1, layers.count) {
             let previous = layers[index - 1], layer = layers[index]
@@ -109,7 +113,7 @@ extension MLPDescription {
                     "layer chain broken: '\(previous.weightName)' outputs \(previous.outputs) features but "
                         + "'\(layer.weightName)' takes \(layer.inputs) (inferred order: "
                         + layers.map(\.weightName).joined(separator: ", ")
-                        + "); if the order is wrong, list the layers in a --spec file")
+                        + "); \(howToFix)")
             }
         }
     }

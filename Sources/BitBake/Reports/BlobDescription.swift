@@ -61,7 +61,7 @@ public struct BlobDescription: Codable, Hashable, Sendable {
             let layer = model.layer(index)
             return Layer(
                 index: index, inputs: layer.layout.columns, outputs: layer.layout.rows,
-                activation: layer.activation == .relu ? "relu" : "none", hasBias: layer.hasBias,
+                activation: layer.activation.name, hasBias: layer.hasBias,
                 weightBytes: layer.layout.byteCount, weightScales: Array(layer.weightScales),
                 staticInputScale: layer.staticInputScaleValue)
         }

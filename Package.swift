@@ -59,6 +59,21 @@ let package = Package(
             path: "Sources/BitRuntime"
         ),
 
+        /// The daemon protocol's shared pieces: frame header, error codes, text requests, float text.
+        .target(
+            name: "BitmlpdProtocol",
+            dependencies: ["CBitSystem"],
+            path: "Sources/BitmlpdProtocol"
+        ),
+        /// The statically linked inference daemon (docs/daemon.md, docs/protocol.md).
+        .executableTarget(
+            name: "bitmlpd",
+            dependencies: ["BitCore", "BitBlob", "BitRuntime", "BitmlpdProtocol", "CBitSystem"],
+            path: "Targets/bitmlpd",
+            // Float rounding in BitCore calls libm; without Foundation nothing else links it.
+            linkerSettings: [.linkedLibrary("m")]
+        ),
+
         // MARK: Offline
 
         /// BitLinear: float master weights, fake-quantized forward, straight-through backward.
@@ -80,6 +95,14 @@ let package = Package(
             name: "BitBake",
             dependencies: ["BitCore", "BitBlob", "BitRuntime", "BitModels", "CZlib"],
             path: "Sources/BitBake"
+        ),
+
+        /// A client for bitmlpd over its Unix socket, and a launcher for the daemon process: what the
+        /// daemon tests and `bitbench daemon` use.
+        .target(
+            name: "BitmlpdClient",
+            dependencies: ["BitmlpdProtocol"],
+            path: "Sources/BitmlpdClient"
         ),
 
         // MARK: Tools
@@ -108,6 +131,12 @@ let package = Package(
         ),
 
         // MARK: Tests
+
+        .testTarget(
+            name: "BitmlpdTests",
+            dependencies: ["bitmlpd", "BitmlpdClient", "BitmlpdProtocol", "BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
+            path: "Tests/BitmlpdTests"
+        ),
 
         .testTarget(
             name: "BitBakeTests",

@@ -22,14 +22,20 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
     case avx2 = 2
     /// x86-64 AVX-512 with VNNI: VPDPBUSD, 64 bytes per step.
     case avx512VNNI = 3
+    /// AArch64 NEON (every 64-bit ARM CPU): SMULL/SMLAL2 and SADALP, 16 bytes per step.
+    case neon = 4
+    /// AArch64 NEON with SDOT, on CPUs that report the dot-product extension (FEAT_DotProd).
+    case neonDot = 5
 
-    /// A short name for reports: `reference`, `portable`, `avx2`, `avx512-vnni`.
+    /// A short name for reports: `reference`, `portable`, `avx2`, `avx512-vnni`, `neon`, `neon-dot`.
     public var name: String {
         switch self {
         case .reference: return "reference"
         case .portable: return "portable"
         case .avx2: return "avx2"
         case .avx512VNNI: return "avx512-vnni"
+        case .neon: return "neon"
+        case .neonDot: return "neon-dot"
         }
     }
 
@@ -47,6 +53,18 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
         case .avx512VNNI:
             #if arch(x86_64)
             return bitk_cpu_features() & UInt32(BITK_CPU_AVX512_VNNI) != 0
+            #else
+            return false
+            #endif
+        case .neon:
+            #if arch(arm64)
+            return bitk_cpu_features() & UInt32(BITK_CPU_NEON) != 0
+            #else
+            return false
+            #endif
+        case .neonDot:
+            #if arch(arm64)
+            return bitk_cpu_features() & UInt32(BITK_CPU_NEON_DOT) != 0
             #else
             return false
             #endif
@@ -159,6 +177,28 @@ struct RowProduct {
                     rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
             case .t3:
                 bitk_t3_matmul_avx512vnni(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
+            }
+            #endif
+        case .neon:
+            #if arch(arm64)
+            switch layout.packing {
+            case .i2:
+                bitk_i2_matmul_neon(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
+            case .t3:
+                bitk_t3_matmul_neon(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
+            }
+            #endif
+        case .neonDot:
+            #if arch(arm64)
+            switch layout.packing {
+            case .i2:
+                bitk_i2_matmul_neon_dot(
+                    rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
+            case .t3:
+                bitk_t3_matmul_neon_dot(
                     rowWeights, rows.count, layout.bytesPerRow, activations, batch, rowOutput, layout.rows)
             }
             #endif

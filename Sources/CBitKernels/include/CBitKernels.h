@@ -86,6 +86,19 @@ void bitk_quantize_codes_avx512(const int32_t *values, size_t count, int64_t mul
                                 int8_t *codes);
 #endif
 
+#if defined(__aarch64__)
+/// NEON (every AArch64 CPU): SMULL/SMLAL2 into 16-bit sums, SADALP into 32 bits (arm_neon.c).
+void bitk_i2_matmul_neon(const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                         const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
+void bitk_t3_matmul_neon(const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                         const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
+/// NEON with SDOT: only on a CPU whose `bitk_cpu_features()` has BITK_CPU_NEON_DOT.
+void bitk_i2_matmul_neon_dot(const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                             const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
+void bitk_t3_matmul_neon_dot(const uint8_t *weights, size_t rows, size_t bytes_per_row,
+                             const int8_t *activations, size_t batch, int32_t *output, size_t output_stride);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

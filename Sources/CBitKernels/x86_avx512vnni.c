@@ -121,15 +121,47 @@ VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows
     size_t r = 0;
     for (; r + 16 <= rows; r += 16) {
         __m512i acc[16];
-        for (int i = 0; i < 16; i++) acc[i] = _mm512_setzero_si512();
-        for (size_t j = 0; j < B; j += 64) {
-            const __mmask64 mask = j + 64 <= B ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(B - j));
+        if (B <= 64) {
+            // Short rows: one masked step per row, the activations loaded once for all sixteen.
+            const __mmask64 mask = _bzhi_u64(~0ULL, (unsigned)B);
             __m512i xv[5];
-            for (int p = 0; p < planes; p++) xv[p] = _mm512_maskz_loadu_epi8(mask, x + (size_t)p * B + j);
+            for (int p = 0; p < planes; p++) xv[p] = _mm512_maskz_loadu_epi8(mask, x + (size_t)p * B);
             for (int i = 0; i < 16; i++) {
                 __m512i codes[5];
-                decode(planes, _mm512_maskz_loadu_epi8(mask, weights + (r + (size_t)i) * B + j), codes);
+                decode(planes, _mm512_maskz_loadu_epi8(mask, weights + (r + (size_t)i) * B), codes);
+                acc[i] = _mm512_setzero_si512();
                 for (int p = 0; p < planes; p++) acc[i] = _mm512_dpbusd_epi32(acc[i], codes[p], xv[p]);
+            }
+        } else {
+            // Long rows: one row after the other, so the weights stream in order (sixteen
+            // interleaved row streams defeat the hardware prefetcher when they come from DRAM).
+            // Two steps per iteration into separate accumulators keep ten VPDPBUSD chains going.
+            for (int i = 0; i < 16; i++) {
+                const uint8_t *row = weights + (r + (size_t)i) * B;
+                __m512i even[5], odd[5];
+                for (int p = 0; p < planes; p++) even[p] = odd[p] = _mm512_setzero_si512();
+                size_t j = 0;
+                for (; j + 128 <= B; j += 128) {
+                    __m512i first[5], second[5];
+                    decode(planes, _mm512_loadu_si512(row + j), first);
+                    decode(planes, _mm512_loadu_si512(row + j + 64), second);
+                    for (int p = 0; p < planes; p++) {
+                        const int8_t *xp = x + (size_t)p * B + j;
+                        even[p] = _mm512_dpbusd_epi32(even[p], first[p], _mm512_loadu_si512(xp));
+                        odd[p] = _mm512_dpbusd_epi32(odd[p], second[p], _mm512_loadu_si512(xp + 64));
+                    }
+                }
+                for (; j < B; j += 64) {
+                    const __mmask64 mask = j + 64 <= B ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(B - j));
+                    __m512i codes[5];
+                    decode(planes, _mm512_maskz_loadu_epi8(mask, row + j), codes);
+                    for (int p = 0; p < planes; p++) {
+                        const __m512i xv = _mm512_maskz_loadu_epi8(mask, x + (size_t)p * B + j);
+                        even[p] = _mm512_dpbusd_epi32(even[p], codes[p], xv);
+                    }
+                }
+                acc[i] = _mm512_add_epi32(even[0], odd[0]);
+                for (int p = 1; p < planes; p++) acc[i] = _mm512_add_epi32(acc[i], _mm512_add_epi32(even[p], odd[p]));
             }
         }
         _mm512_storeu_si512(output + r, _mm512_sub_epi32(reduce_sixteen(acc), sums));

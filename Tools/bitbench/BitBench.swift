@@ -10,5 +10,5 @@ struct BitBench: ParsableCommand {
         commandName: "bitbench",
         abstract: "Measure BitLab's kernels against baselines run in the same process.",
         discussion: "Build in release: swift run -c release bitbench kernels",
-        subcommands: [KernelsBenchmark.self, RuntimeBenchmark.self])
+        subcommands: [KernelsBenchmark.self, RuntimeBenchmark.self, DaemonBenchmark.self])
 }

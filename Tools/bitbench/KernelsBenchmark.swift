@@ -1,17 +1,19 @@
 import ArgumentParser
 import BitCore
 
-/// `bitbench kernels`: ternary x int8 products against a float32 baseline (one thread), with the
-/// fast kernels also split over thread pools when asked.
+/// `bitbench kernels`: ternary x int8 products against float32 peers measured in the same run.
 struct KernelsBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
-        abstract: "Ternary matrix products (I2, T3; every kernel this CPU runs) against float32 GEMV.",
+        abstract: "Ternary matrix products (I2, T3; every kernel this CPU runs) against float32 peers.",
         discussion: """
             Shapes are rows x columns (outputs x inputs). For each shape and batch the table gives the
-            best time of one product, MAC/s, packed-weight bytes read per second, and the speed-up
-            over the float32 baseline and over the scalar reference of the same run. Every kernel's
-            output is checked against the reference; a mismatch is reported and fails the run.
+            best time of one product, MAC/s, packed-weight bytes read per second, the speed-up over the
+            peer (OpenBLAS cblas_sgemv/sgemm on one thread when libopenblas is installed, else the
+            Swift SIMD float32 baseline) and the share of the read bandwidth of the memory level the
+            weights live in (probed at start). --cold cycles through >= 1 GiB of weight copies so every
+            product streams its weights from DRAM. Every kernel's output is checked against the first
+            kernel's (the scalar reference unless skipped); a mismatch fails the run.
             """)
 
     @Option(name: .long, parsing: .upToNextOption, help: "Shapes as ROWSxCOLUMNS.")
@@ -20,14 +22,17 @@ struct KernelsBenchmark: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Batch sizes (activation vectors per product).")
     var batches: [Int] = [1, 8]
 
-    @Option(name: .long, help: "Milliseconds spent timing each kernel (after at least 3 runs).")
+    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts for the fast kernels and OpenBLAS.")
+    var threads: [Int] = [1]
+
+    @Option(name: .long, help: "Milliseconds spent timing each figure (after at least 3 runs).")
     var milliseconds: Int = 300
 
     @Flag(name: .long, help: "Skip the scalar reference kernel (slow on large shapes).")
     var skipReference = false
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts to run the fast kernels with (rows split over a KernelThreadPool).")
-    var threads: [Int] = [1]
+    @Flag(name: .long, help: "Stream weights from DRAM: cycle through copies totalling at least 1 GiB.")
+    var cold = false
 
     mutating func run() throws {
         let parsed = try shapes.map(Self.parseShape)
@@ -37,17 +42,30 @@ struct KernelsBenchmark: ParsableCommand {
             guard let pool = KernelThreadPool(threads: count) else { throw ValidationError("cannot start \(count) threads") }
             return pool
         }
-        print("bitbench kernels: threads \(threads.map(String.init).joined(separator: ", ")); best of runs over \(milliseconds) ms each")
+        let openBLAS = OpenBLAS()
+        print("bitbench kernels: \(cold ? "cold (weights from DRAM)" : "hot (weights reused)"); threads "
+              + threads.map(String.init).joined(separator: ", ") + "; best of runs over \(milliseconds) ms each")
         print("kernels on this CPU: \(TernaryKernel.supported.map(\.name).joined(separator: ", ")); best: \(TernaryKernel.best.name)")
+        print("peer: " + (openBLAS.map { "OpenBLAS \($0.path), one thread" } ?? "Swift float32 SIMD baseline (install libopenblas-dev for OpenBLAS)"))
+        var bandwidths: [(name: String, bytes: Int, perSecond: Double)] = []
+        for level in MemoryBandwidth.levels {
+            bandwidths.append((level.name, level.bytes, MemoryBandwidth.readBandwidth(bytes: level.bytes, timing: timing)))
+        }
+        print("read bandwidth, one core: " + bandwidths.map {
+            "\($0.name) (\($0.bytes >> 10) KiB) \(Format.fixed($0.perSecond / 1e9, digits: 1)) GB/s"
+        }.joined(separator: ", "))
         print("")
         print(
-            Format.padRight("shape", to: 12) + Format.pad("batch", to: 6) + "  "
-                + Format.padRight("kernel", to: 21) + Format.pad("us", to: 11) + Format.pad("GMAC/s", to: 9)
-                + Format.pad("w GB/s", to: 9) + Format.pad("x f32", to: 8) + Format.pad("x ref", to: 9))
+            Format.padRight("shape", to: 12) + Format.pad("batch", to: 6) + "  " + Format.padRight("kernel", to: 24)
+                + Format.pad("us", to: 11) + Format.pad("GMAC/s", to: 9) + Format.pad("w GB/s", to: 9)
+                + Format.pad("x peer", to: 8) + Format.pad("% bw", to: 7))
         var mismatches = 0
         for (rows, columns) in parsed {
             for batch in batches {
-                mismatches += try benchmark(rows: rows, columns: columns, batch: batch, timing: timing, pools: pools)
+                let context = ShapeRun(
+                    rows: rows, columns: columns, batch: batch, timing: timing, pools: pools, openBLAS: openBLAS,
+                    threadCounts: threads, bandwidths: bandwidths, cold: cold, skipReference: skipReference)
+                mismatches += try context.run()
             }
         }
         if mismatches > 0 {
@@ -64,71 +82,123 @@ struct KernelsBenchmark: ParsableCommand {
         }
         return (rows, columns)
     }
+}
 
-    /// Benchmarks one shape and batch; returns the number of kernels whose output was wrong.
-    private func benchmark(
-        rows: Int, columns: Int, batch: Int, timing: Timing, pools: [KernelThreadPool?]
-    ) throws -> Int {
+/// One shape and batch: the peers, then every packing and kernel.
+private struct ShapeRun {
+    let rows: Int
+    let columns: Int
+    let batch: Int
+    let timing: Timing
+    let pools: [KernelThreadPool?]
+    let openBLAS: OpenBLAS?
+    let threadCounts: [Int]
+    let bandwidths: [(name: String, bytes: Int, perSecond: Double)]
+    let cold: Bool
+    let skipReference: Bool
+
+    private var macs: Double { Double(rows) * Double(columns) * Double(batch) }
+    private var label: String { Format.padRight("\(rows)x\(columns)", to: 12) + Format.pad(String(batch), to: 6) + "  " }
+
+    /// Runs everything for this shape; returns the number of kernels whose output was wrong.
+    func run() throws -> Int {
         var generator = SystemRandomNumberGenerator()
-        let macs = Double(rows) * Double(columns) * Double(batch)
-        let label = Format.padRight("\(rows)x\(columns)", to: 12) + Format.pad(String(batch), to: 6) + "  "
-
-        var floatMatrix = FloatMatrix(rows: rows, columns: columns, values: [])
-        floatMatrix.values = (0..<rows * columns).map { _ in Float.random(in: -1...1, using: &generator) }
-        let floatInput = (0..<columns * batch).map { _ in Float.random(in: -1...1, using: &generator) }
-        var floatOutput = [Float](repeating: 0, count: rows * batch)
-        let floatTime = timing.best { floatMatrix.multiply(floatInput, batch: batch, into: &floatOutput) }.seconds
-        print(row(label, "float32", time: floatTime, macs: macs, bytes: Double(rows * columns * 4), floatTime: floatTime, referenceTime: nil))
-        floatMatrix.values = []
+        var matrix = FloatMatrix(rows: rows, columns: columns, values: [])
+        matrix.values = (0..<rows * columns).map { _ in Float.random(in: -1...1, using: &generator) }
+        let input = (0..<columns * batch).map { _ in Float.random(in: -1...1, using: &generator) }
+        var output = [Float](repeating: 0, count: rows * batch)
+        let floatBytes = Double(rows * columns * 4)
+        let swiftTime = timing.best { matrix.multiply(input, batch: batch, into: &output) }.seconds
+        var peerTime = swiftTime
+        var peerRows: [String] = []
+        if let openBLAS {
+            for count in threadCounts {
+                openBLAS.setThreadCount(count)
+                let seconds = timing.best { openBLAS.multiply(matrix, input, batch: batch, into: &output) }.seconds
+                if count == 1 { peerTime = seconds }
+                peerRows.append(row("float32 openblas x\(count)", seconds, bytes: floatBytes))
+            }
+            openBLAS.setThreadCount(1)
+        }
+        print(row("float32 swift simd", swiftTime, bytes: floatBytes, peer: peerTime))
+        for line in peerRows { print(line) }
+        matrix.values = []
 
         let codes = (0..<rows * columns).map { _ in Int8.random(in: -1...1, using: &generator) }
         var mismatches = 0
         for packing in TernaryPacking.allCases {
             let layout = try TernaryMatrixLayout(packing: packing, rows: rows, columns: columns)
-            let packed = try layout.pack(codes)
+            let copies = WeightCopies(packed: try layout.pack(codes), count: cold ? max(1, (1 << 30) / layout.byteCount + 1) : 1)
+            defer { copies.deallocate() }
             let activations = (0..<layout.paddedColumns * batch).map { _ in Int8.random(in: .min ... .max, using: &generator) }
             var expected: [Int32]?
-            var referenceTime: Double?
-            let kernels = TernaryKernel.supported.filter { !(skipReference && $0 == .reference) }
-            for (kernel, pool) in kernels.flatMap({ kernel in pools.map { (kernel, $0) } })
-            where !(kernel == .reference && pool != nil) {
-                var output = [Int32](repeating: 0, count: rows * batch)
-                let seconds = try packed.withUnsafeBytes { weights in
-                    try activations.withUnsafeBufferPointer { x in
-                        try output.withUnsafeMutableBufferPointer { y in
-                            try kernel.multiply(
-                                weights: weights, layout: layout, activations: x, batch: batch, output: y, threads: pool)
+            for kernel in TernaryKernel.supported where !(skipReference && kernel == .reference) {
+                for pool in pools where !(kernel == .reference && (pool != nil || cold)) {
+                    var result = [Int32](repeating: 0, count: rows * batch)
+                    let seconds = try activations.withUnsafeBufferPointer { x in
+                        try result.withUnsafeMutableBufferPointer { y in
+                            try kernel.multiply(weights: copies[0], layout: layout, activations: x, batch: batch, output: y, threads: pool)
                             let timed = kernel == .reference ? Timing(budget: .zero, minimumRuns: 1) : timing
+                            var next = 0
+                            // One timed run is a pass over every copy, so each product reads fresh weights.
                             return timed.best {
-                                try! kernel.multiply(
-                                    weights: weights, layout: layout, activations: x, batch: batch, output: y,
-                                    threads: pool)
-                            }.seconds
+                                for _ in 0..<copies.count {
+                                    try! kernel.multiply(
+                                        weights: copies[next], layout: layout, activations: x, batch: batch, output: y,
+                                        threads: pool)
+                                    next = (next + 1) % copies.count
+                                }
+                            }.seconds / Double(copies.count)
                         }
                     }
+                    var name = "\(packing.name) \(kernel.name)" + (pool.map { " x\($0.count)" } ?? "")
+                    if let expected, expected != result {
+                        name += " MISMATCH"
+                        mismatches += 1
+                    }
+                    if expected == nil { expected = result }
+                    print(row(name, seconds, bytes: Double(layout.byteCount), peer: peerTime))
                 }
-                if kernel == .reference { referenceTime = seconds }
-                var name = "\(packing.name) \(kernel.name)" + (pool.map { " x\($0.count)" } ?? "")
-                if let expected, expected != output {
-                    name += " MISMATCH"
-                    mismatches += 1
-                }
-                if expected == nil { expected = output }
-                print(row(label, name, time: seconds, macs: macs, bytes: Double(layout.byteCount), floatTime: floatTime, referenceTime: referenceTime))
             }
         }
         print("")
         return mismatches
     }
 
-    private func row(
-        _ label: String, _ name: String, time: Double, macs: Double, bytes: Double, floatTime: Double,
-        referenceTime: Double?
-    ) -> String {
-        label + Format.padRight(name, to: 21) + Format.number(time * 1e6, digits: 1, width: 11)
-            + Format.number(macs / time / 1e9, digits: 2, width: 9)
-            + Format.number(bytes / time / 1e9, digits: 2, width: 9)
-            + Format.number(floatTime / time, digits: 2, width: 8)
-            + Format.number(referenceTime.map { $0 / time } ?? .nan, digits: 1, width: 9)
+    /// One table row; `% bw` compares the weight bytes read per second with the bandwidth of the
+    /// level the weights live in (DRAM when cold, else the smallest probed level that holds them).
+    private func row(_ name: String, _ seconds: Double, bytes: Double, peer: Double? = nil) -> String {
+        let level = cold ? bandwidths.last! : (bandwidths.first { Double($0.bytes) >= bytes } ?? bandwidths.last!)
+        let share = bytes / seconds / level.perSecond * 100
+        return label + Format.padRight(name, to: 24) + Format.number(seconds * 1e6, digits: 1, width: 11)
+            + Format.number(macs / seconds / 1e9, digits: 2, width: 9)
+            + Format.number(bytes / seconds / 1e9, digits: 2, width: 9)
+            + Format.number(peer.map { $0 / seconds } ?? 1, digits: 2, width: 8)
+            + Format.number(share, digits: 0, width: 6) + "%"
     }
+}
+
+/// `count` copies of one packed matrix in one allocation (64-byte aligned each), so that a cold run
+/// streams every product's weights from memory instead of cache.
+private struct WeightCopies {
+    let count: Int
+    private let stride: Int
+    private let bytes: Int
+    private let base: UnsafeMutableRawPointer
+
+    init(packed: [UInt8], count: Int) {
+        self.count = count
+        bytes = packed.count
+        stride = (packed.count + 63) / 64 * 64
+        base = UnsafeMutableRawPointer.allocate(byteCount: stride * count, alignment: 64)
+        packed.withUnsafeBytes { source in
+            for copy in 0..<count { (base + copy * stride).copyMemory(from: source.baseAddress!, byteCount: bytes) }
+        }
+    }
+
+    subscript(copy: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + copy * stride, count: bytes)
+    }
+
+    func deallocate() { base.deallocate() }
 }

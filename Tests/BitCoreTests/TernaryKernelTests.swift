@@ -7,6 +7,8 @@ import BitCore
     static let shapes: [(rows: Int, columns: Int)] = [
         (1, 1), (1, 7), (3, 1), (5, 63), (2, 64), (7, 65), (4, 79), (3, 80), (2, 81),
         (9, 127), (3, 128), (2, 255), (5, 256), (3, 319), (2, 320), (4, 333), (1, 1000), (17, 1031),
+        // Sixteen-row groups of the fast GEMVs, with short (one step) and long rows.
+        (16, 1), (16, 64), (33, 200), (20, 5), (40, 320), (32, 600),
     ]
 
     static var fastKernels: [TernaryKernel] { TernaryKernel.supported.filter { $0 != .reference } }

@@ -124,6 +124,8 @@ let package = Package(
                 "BitBlob",
                 "BitCore",
                 "BitLayers",
+                "BitmlpdClient",
+                "BitmlpdProtocol",
                 "BitRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -179,3 +179,42 @@ public enum ClientError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension DaemonConnection {
+    /// Sends `request` and reads its one answer into `answer` without allocating: the fast path of
+    /// benchmarks, which keep one request in flight and build requests once. Returns the answer's
+    /// length (a text line ends with its newline; a frame is read to the length in its header).
+    ///
+    /// - Precondition: nothing received is pending (only this method is used on the connection).
+    public func roundTrip(_ request: UnsafeRawBufferPointer, answer: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+        precondition(pendingStart == pending.count, "roundTrip with bytes pending")
+        var sent = 0
+        while sent < request.count {
+            let count = Glibc.send(descriptor, request.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .system("send", errno)
+            }
+            sent += count
+        }
+        var received = 0
+        while true {
+            let count = Glibc.recv(descriptor, answer.baseAddress! + received, answer.count - received, 0)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .system("recv", errno)
+            }
+            if count == 0 { throw .closed }
+            received += count
+            if answer[0] == FrameHeader.firstByte {
+                if received >= FrameHeader.size {
+                    let length = Int(UInt32(littleEndian: UnsafeRawBufferPointer(answer).loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
+                    if received == FrameHeader.size + length { return received }
+                }
+            } else if answer[received - 1] == UInt8(ascii: "\n") {
+                return received
+            }
+            guard received < answer.count else { throw .protocolViolation("answer longer than \(answer.count) bytes") }
+        }
+    }
+}

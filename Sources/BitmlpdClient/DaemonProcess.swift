@@ -22,9 +22,11 @@ public final class DaemonProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var errorBytes = Data()
 
-    /// The bitmlpd executable next to the running program (the build products directory, where
+    /// The bitmlpd executable: `$BITMLPD_EXECUTABLE` when set (to test a static or Embedded Swift
+    /// build), else the one next to the running program (the build products directory, where
     /// `swift build` puts every product of the package).
     public static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["BITMLPD_EXECUTABLE"] { return URL(fileURLWithPath: path) }
         let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return me.deletingLastPathComponent().appendingPathComponent("bitmlpd")
     }
@@ -40,11 +42,14 @@ public final class DaemonProcess: @unchecked Sendable {
     /// connections (or the process exits).
     ///
     /// - Parameter prefix: a command to run the daemon under, such as `["taskset", "-c", "0"]`.
+    /// - Parameter executable: the daemon to run; `DaemonProcess.executable` by default.
     public static func start(
         blob: String, socket: String, arguments extra: [String] = [], prefix: [String] = [],
-        timeout: TimeInterval = 20
+        executable: URL = DaemonProcess.executable, timeout: TimeInterval = 20
     ) throws -> DaemonProcess {
-        let daemon = try launch(prefix: prefix, arguments: [blob, "--socket", socket] + extra, socketPath: socket, stdio: false)
+        let daemon = try launch(
+            executable: executable, prefix: prefix, arguments: [blob, "--socket", socket] + extra, socketPath: socket,
+            stdio: false)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !daemon.process.isRunning { return daemon }
@@ -57,17 +62,19 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Starts `bitmlpd <blob> --stdio <extra>` with pipes for standard input and output.
     public static func startStandardIO(blob: String, arguments extra: [String] = []) throws -> DaemonProcess {
-        try launch(prefix: [], arguments: [blob, "--stdio"] + extra, socketPath: nil, stdio: true)
+        try launch(executable: executable, prefix: [], arguments: [blob, "--stdio"] + extra, socketPath: nil, stdio: true)
     }
 
     /// Runs bitmlpd with `arguments` to completion: its exit status and standard error.
     public static func run(arguments: [String]) throws -> (status: Int32, standardError: String) {
-        let daemon = try launch(prefix: [], arguments: arguments, socketPath: nil, stdio: false)
+        let daemon = try launch(executable: executable, prefix: [], arguments: arguments, socketPath: nil, stdio: false)
         let status = daemon.waitForExit(timeout: 20) ?? -1
         return (status, daemon.standardError)
     }
 
-    private static func launch(prefix: [String], arguments: [String], socketPath: String?, stdio: Bool) throws -> DaemonProcess {
+    private static func launch(
+        executable: URL, prefix: [String], arguments: [String], socketPath: String?, stdio: Bool
+    ) throws -> DaemonProcess {
         let process = Process()
         if prefix.isEmpty {
             process.executableURL = executable

@@ -44,7 +44,10 @@ import Testing
     @Test func int8FramesMatchTheRuntime() throws {
         let blob = try BlobBuffer(fileBytes: digits.blobBytes, name: "digits")
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: blob.model.arenaBytes(batch: 4)!, alignment: 64)
-        defer { arena.deallocate() }
+        defer {
+            arena.deallocate()
+            withExtendedLifetime(blob) {}
+        }
         var runtime = try BitMLPRuntime(model: blob.model, arena: arena, maximumBatch: 4)
         var generator = SystemRandomNumberGenerator()
         let codes = (0..<4 * 64).map { _ in Int8.random(in: -128...127, using: &generator) }

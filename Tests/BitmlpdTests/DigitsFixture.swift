@@ -49,7 +49,7 @@ final class DigitsFixture: Sendable {
         let data = try DataFile(contentsOf: example.appendingPathComponent("digits-test.safetensors"), requireLabels: false)
         rows = (0..<data.inputs.rows).map { Array(data.inputs.row($0)) }
         let model = try BlobBuffer(fileBytes: blobBytes, name: "digits.bitblob")
-        let outputs = try IntegerSimulation(model: model.model).run(data.inputs)
+        let outputs = try withExtendedLifetime(model) { try IntegerSimulation(model: model.model).run(data.inputs) }
         classes = outputs.classes
         let flat = outputs.floatLogits
         logits = (0..<rows.count).map { Array(flat[$0 * 10..<($0 + 1) * 10]) }

@@ -78,6 +78,9 @@ struct Daemon: ~Copyable {
         // Nothing below can fail: every buffer is allocated once, here.
         connections = .allocate(capacity: clients)
         let slab = UnsafeMutableRawBufferPointer.allocate(byteCount: clients * (inboundBytes + outboundBytes), alignment: 64)
+        // Touch every page now: the daemon's footprint is fixed from the start (and a board without
+        // the memory fails here, not under load).
+        slab.initializeMemory(as: UInt8.self, repeating: 0)
         for slot in 0..<clients {
             let base = slot * (inboundBytes + outboundBytes)
             (connections.baseAddress! + slot).initialize(to: Connection(

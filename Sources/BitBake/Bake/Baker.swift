@@ -1,7 +1,6 @@
 import BitBlob
 import BitCore
 import BitLayers
-import BitModels
 
 /// How to bake: the quant config, the packing, and calibration data for static activation scales.
 public struct BakeOptions: Sendable {
@@ -82,7 +81,8 @@ public enum Baker {
     /// Weights are quantized with `AbsmeanQuantizer` (the BitNet b1.58 absmean rule, per tensor or
     /// per channel) and packed; `per_tensor` activations get static scales calibrated on
     /// `options.calibration` layer by layer through the fake-quantized network
-    /// (`127 / max(max|x|, 1e-5)` of each layer's input, earlier layers already on their scales).
+    /// (`127 / max(max|x|, 1e-5)` of each layer's input, earlier layers already on their scales;
+    /// see `StaticScaleCalibration`), equal to the NumPy reference's bit for bit.
     ///
     /// - Throws: `BakeError` for float32 activations (not integer-only), missing or mis-shaped
     ///   calibration data, and anything the blob writer refuses.
@@ -90,32 +90,34 @@ public enum Baker {
         _ model: FloatMLP, options: BakeOptions, sourceName: String, sourceSHA256: [UInt8]
     ) throws(BakeError) -> BakedModel {
         guard options.config.activationDType == .int8 else { throw BakeError(float32ActivationsRefusal) }
-        let staticScales = try calibrate(model, options: options)
-        var layers: [BitBlobLayerContents] = []
-        var reports: [BakeReport.Layer] = []
+        var quantized: [(codes: [Int8], layer: StaticScaleCalibration.Layer)] = []
         for (index, layer) in model.description.layers.enumerated() {
             let weight = model.weights[index]
-            let quantized: (codes: [Int8], scales: [Float])
-            let layout: TernaryMatrixLayout
-            let packed: [UInt8]
             do {
-                quantized = try AbsmeanQuantizer.quantize(
+                let (codes, scales) = try AbsmeanQuantizer.quantize(
                     weight.values, rows: weight.rows, columns: weight.columns,
                     granularity: options.config.weightGranularity)
-                layout = try TernaryMatrixLayout(packing: options.packing, rows: weight.rows, columns: weight.columns)
-                packed = try layout.pack(quantized.codes)
+                let layout = try TernaryMatrixLayout(packing: options.packing, rows: weight.rows, columns: weight.columns)
+                quantized.append((codes, StaticScaleCalibration.Layer(
+                    layout: layout, packedWeights: try layout.pack(codes), weightScales: scales,
+                    bias: model.biases[index], activation: layer.activation)))
             } catch {
                 throw BakeError("layer '\(layer.weightName)': \(error)")
             }
+        }
+        let staticScales = try calibrate(model, layers: quantized.map(\.layer), options: options)
+        var layers: [BitBlobLayerContents] = []
+        var reports: [BakeReport.Layer] = []
+        for (index, (description, (codes, layer))) in zip(model.description.layers, quantized).enumerated() {
             layers.append(
                 BitBlobLayerContents(
-                    inputs: layer.inputs, outputs: layer.outputs, activation: layer.activation,
-                    packedWeights: packed, weightScales: quantized.scales, biases: model.biases[index],
+                    inputs: description.inputs, outputs: description.outputs, activation: layer.activation,
+                    packedWeights: layer.packedWeights, weightScales: layer.weightScales, biases: layer.bias,
                     staticInputScale: staticScales?[index]))
             reports.append(
                 BakeReport.Layer(
-                    name: layer.weightName, outputs: layer.outputs, inputs: layer.inputs, codes: quantized.codes,
-                    scales: quantized.scales, hasBias: model.biases[index] != nil, packedBytes: packed.count,
+                    name: description.weightName, outputs: description.outputs, inputs: description.inputs, codes: codes,
+                    scales: layer.weightScales, hasBias: layer.bias != nil, packedBytes: layer.packedWeights.count,
                     staticInputScale: staticScales?[index]))
         }
         let contents = BitBlobContents(
@@ -139,7 +141,9 @@ public enum Baker {
     }
 
     /// The static input scale of every layer for `per_tensor` activations, nil for `per_token`.
-    private static func calibrate(_ model: FloatMLP, options: BakeOptions) throws(BakeError) -> [Float]? {
+    private static func calibrate(
+        _ model: FloatMLP, layers: [StaticScaleCalibration.Layer], options: BakeOptions
+    ) throws(BakeError) -> [Float]? {
         guard options.config.activationGranularity == .perTensor else { return nil }
         guard let calibration = options.calibration else {
             throw BakeError(
@@ -151,8 +155,6 @@ public enum Baker {
                 "calibration data has \(calibration.rows) rows of \(calibration.columns) features; the model takes "
                     + "\(model.description.inputFeatures)")
         }
-        var network = try model.network(quantizedWith: options.config)
-        network.calibrate(on: calibration)
-        return network.layers.map { ($0 as? BitLinear)?.staticInputScale ?? 0 }
+        return try StaticScaleCalibration(layers: layers).scales(for: calibration)
     }
 }

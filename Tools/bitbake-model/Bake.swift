@@ -27,25 +27,18 @@ struct Bake: ParsableCommand {
     mutating func run() throws {
         try reportingInputErrors {
             let (source, baked) = try quant.bake(model)
-            print("model: \(source.url.lastPathComponent) (sha256 \(Hex.string(source.sha256)))")
-            print("layers: \(source.model.description.summary)")
-            print("config: \(baked.contents.config), packing \(baked.contents.packing.name)")
-            print("")
-            print(baked.report.text)
-            let model = try BlobBuffer(fileBytes: baked.blob, name: output).model
-            print(
-                "arena: \(model.arenaBytes(batch: 1) ?? 0) bytes for one vector"
-                    + " (+\(model.arenaPlan.bytesPerVector) per extra vector in a batch)")
-            var bytes = baked.blob
-            if compress {
-                bytes = try BitBlobCompression.compress(bytes)
-                print("compressed: \(bytes.count) bytes")
-            }
+            let bytes = compress ? try BitBlobCompression.compress(baked.blob) : baked.blob
             do {
                 try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 throw BakeError("\(output): cannot write: \(FileErrorText.describe(error))")
             }
+            print("model: \(source.url.lastPathComponent) (sha256 \(Hex.string(source.sha256)))")
+            print("layers: \(source.model.description.summary)")
+            print("config: \(baked.contents.config), packing \(baked.contents.packing.name)")
+            print("")
+            print(baked.report.text)
+            if compress { print("compressed: \(bytes.count) bytes") }
             print("wrote \(output)")
         }
     }

@@ -63,6 +63,8 @@ public struct BakeReport: Hashable, Sendable {
     public var floatBytes: Int
     /// The whole `.bitblob` file.
     public var blobBytes: Int
+    /// The arena the runtime needs for the model (docs/bitblob.md, `ArenaPlan`).
+    public var arena: ArenaPlan
 
     /// Weights in the model (without padding).
     public var weightCount: Int { layers.reduce(0) { $0 + $1.weightCount } }

@@ -134,9 +134,11 @@ public enum Baker {
         let floatBytes = zip(model.weights, model.biases).reduce(0) { total, layer in
             total + 4 * (layer.0.values.count + (layer.1?.count ?? 0))
         }
+        var arena = ArenaPlan()
+        for (_, layer) in quantized { arena.include(layer.layout) }
         let report = BakeReport(
             layers: reports, config: options.config, packing: options.packing, floatBytes: floatBytes,
-            blobBytes: blob.count)
+            blobBytes: blob.count, arena: arena)
         return BakedModel(blob: blob, contents: contents, report: report)
     }
 

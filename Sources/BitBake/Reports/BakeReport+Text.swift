@@ -24,6 +24,9 @@ extension BakeReport {
             "total: \(Formatting.grouped(weightCount)) weights; float32 \(Formatting.bytes(floatBytes)) -> blob "
                 + "\(Formatting.bytes(blobBytes)) (\(Formatting.fixed(bitsPerWeight, 3)) bits/weight with scales, "
                 + "biases and headers; \(Formatting.fixed(compressionRatio, 1))x smaller)")
+        lines.append(
+            "arena: \(Formatting.bytes(arena.bytes(batch: 1) ?? 0)) for one vector, "
+                + "+\(Formatting.bytes(arena.bytesPerVector)) per extra vector in a batch")
         return lines.joined(separator: "\n")
     }
 }

@@ -37,16 +37,16 @@ struct Eval: ParsableCommand {
     mutating func run() throws {
         try reportingInputErrors {
             let blob: BlobBuffer
-            var floatModel: FloatMLP?
+            var floatModel: FloatModelFile?
             if model.hasSuffix(".bitblob") {
                 blob = try BlobBuffer(contentsOf: URL(fileURLWithPath: model))
                 if let float {
-                    floatModel = try FloatModelFile(url: URL(fileURLWithPath: float), spec: try quant.loadSpec()).model
+                    floatModel = try FloatModelFile(url: URL(fileURLWithPath: float), spec: try quant.loadSpec())
                 }
             } else {
                 let (source, baked) = try quant.bake(model)
                 blob = try BlobBuffer(fileBytes: baked.blob, name: model)
-                floatModel = source.model
+                floatModel = source
             }
             let dataFile = try DataFile(contentsOf: URL(fileURLWithPath: data), x: x, y: y, requireLabels: true)
             try dataFile.check(features: blob.model.inputFeatures, classes: blob.model.outputFeatures, file: data)

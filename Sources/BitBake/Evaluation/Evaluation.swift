@@ -34,16 +34,26 @@ public enum Evaluator {
     /// Evaluates `blob` on `data` (which must have labels) with `engine`; with `float`, also the
     /// float model and its fake-quant reference (using the blob's own static scales for
     /// `per_tensor` activations).
+    ///
+    /// - Throws: `BakeError` when the data has no labels, or naming the float model's file when its
+    ///   layers do not match the blob's.
     public static func evaluate(
-        _ blob: BlobBuffer, data: DataFile, engine: Engine, float: FloatMLP?, progress: (Int) -> Void = { _ in }
+        _ blob: BlobBuffer, data: DataFile, engine: Engine, float: FloatModelFile?, progress: (Int) -> Void = { _ in }
     ) throws(BakeError) -> EvaluationReport {
         guard let labels = data.labels else { throw BakeError("the data has no labels to evaluate against") }
         let outputs = try engine.run(blob, inputs: data.inputs, progress: progress)
         var report = EvaluationReport(
             rows: labels.count, engine: engine, accuracy: fraction(outputs.classes, labels), float: nil)
         if let float {
-            let floatClasses = try float.network(quantizedWith: nil).predict(data.inputs)
-            let fakeQuant = try fakeQuantNetwork(float, blob: blob.model).predict(data.inputs)
+            let floatClasses: [Int]
+            let fakeQuant: [Int]
+            do {
+                // The fake-quant network first: it checks that the float model's layers are the blob's.
+                fakeQuant = try fakeQuantNetwork(float.model, blob: blob.model).predict(data.inputs)
+                floatClasses = try float.model.network(quantizedWith: nil).predict(data.inputs)
+            } catch {
+                throw BakeError("\(float.url.relativePath): \(error)")
+            }
             report.float = EvaluationReport.FloatComparison(
                 floatAccuracy: fraction(floatClasses, labels), fakeQuantAccuracy: fraction(fakeQuant, labels),
                 agreementWithFloat: fraction(outputs.classes, floatClasses),
@@ -60,7 +70,8 @@ public enum Evaluator {
                 layer.inputs == blob.layer(index).layout.columns && layer.outputs == blob.layer(index).layout.rows
             })
         else {
-            throw BakeError("the float model's layers do not match the blob's; was the blob baked from it?")
+            throw BakeError(
+                "its layers (\(float.description.summary)) do not match the blob's; was the blob baked from it?")
         }
         var network = try float.network(quantizedWith: blob.config)
         network.setStaticInputScales((0..<blob.layerCount).map { blob.layer($0).staticInputScaleValue })

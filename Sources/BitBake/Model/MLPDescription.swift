@@ -111,7 +111,7 @@ extension MLPDescription {
             guard layer.inputs == previous.outputs else {
                 throw BakeError(
                     "layer chain broken: '\(previous.weightName)' outputs \(previous.outputs) features but "
-                        + "'\(layer.weightName)' takes \(layer.inputs) (inferred order: "
+                        + "'\(layer.weightName)' takes \(layer.inputs) (layer order: "
                         + layers.map(\.weightName).joined(separator: ", ")
                         + "); \(howToFix)")
             }

@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BitCoreTests",
-            dependencies: ["BitCore"],
+            dependencies: ["BitCore", "BitBake"],
             path: "Tests/BitCoreTests",
             resources: [.copy("Fixtures")]
         ),

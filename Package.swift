@@ -147,6 +147,14 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
 
+        /// Runs the built `bitbake-model` binary: help, exit statuses, every command and option.
+        .testTarget(
+            name: "BitBakeModelTests",
+            dependencies: ["bitbake-model", "BitBake", "BitBlob", "BitCore"],
+            path: "Tests/BitBakeModelTests",
+            exclude: ["Fixtures"]
+        ),
+
         .testTarget(
             name: "BitBlobTests",
             dependencies: ["BitBlob", "BitCore"],

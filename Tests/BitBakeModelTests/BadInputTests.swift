@@ -171,6 +171,14 @@ import Testing
             == "its layers (0.weight [4, 3] + 0.bias -> relu -> 2.weight [2, 4] + 2.bias) do not match the blob's; "
             + "was the blob baked from it?")
         #expect(!FileManager.default.fileExists(atPath: output))
+
+        // Outputs that cannot be written: nothing on stdout either.
+        let unwritable = blobs.folder.path + "/no/such/dir/out.safetensors"
+        #expect(expectInputError(try BitBakeModel.run(["inspect", blob, "--export", unwritable]), naming: unwritable)
+            == "cannot write the file: No such file or directory")
+        #expect(expectInputError(
+            try BitBakeModel.run(["infer", blob, "--input", Repository.digitsTest, "-o", unwritable]), naming: unwritable)
+            == "cannot write the file: No such file or directory")
     }
 
     @Test func missingAndUnwritableFiles() throws {

@@ -26,11 +26,12 @@ struct Inspect: ParsableCommand {
             let buffer = try BlobBuffer(contentsOf: url)
             let fileBytes = (try? FileManager.default.attributesOfItem(atPath: blob)[.size] as? Int) ?? buffer.bytes.count
             let description = BlobDescription(buffer, fileBytes: fileBytes)
-            print(json ? try description.jsonString() : description.text)
+            let text = json ? try description.jsonString() : description.text
             if let export {
                 try buffer.exportedTensors().writeSafetensors(to: URL(fileURLWithPath: export))
-                if !json { print("wrote \(export)") }
             }
+            print(text)
+            if let export, !json { print("wrote \(export)") }
         }
     }
 }

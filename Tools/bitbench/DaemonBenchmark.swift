@@ -18,7 +18,9 @@ struct DaemonBenchmark: ParsableCommand {
             to one core (--daemon-core) and the clients on the others. Each client keeps one request
             in flight (a vector of 64 float32 values: a frame, or a comma-separated line) and checks
             every answer's class against BitBake's integer simulation. Latency is the client's round
-            trip. The memory step sends --memory-requests requests (a quarter of them malformed,
+            trip. The daemon's CPU time per request (user + system, from /proc) gives the requests one
+            core serves when the daemon has it to itself, a figure that holds on a busy machine where
+            the clients' own CPU time limits the measured rate. The memory step sends --memory-requests requests (a quarter of them malformed,
             with clients connecting, vanishing mid-request and reconnecting) and compares the
             daemon's VmRSS after the first 1,000 and after all of them.
             """)
@@ -72,15 +74,19 @@ struct DaemonBenchmark: ParsableCommand {
         print("model \(example) baked with the defaults (\(baked.blob.count) B blob); daemon on core \(daemonCore), clients on the other \(max(cores - 1, 1)) of \(cores) cores; \(seconds) s per row")
         print("")
         print(Format.padRight("mode", to: 8) + Format.pad("clients", to: 8) + Format.pad("requests", to: 11)
-              + Format.pad("requests/s", to: 12) + Format.pad("p50 us", to: 9) + Format.pad("p99 us", to: 9))
+              + Format.pad("requests/s", to: 12) + Format.pad("p50 us", to: 9) + Format.pad("p99 us", to: 9)
+              + Format.pad("daemon CPU us/req", to: 19) + Format.pad("req/s per core", to: 16))
         for binary in [true, false] {
             for clients in [1, 16] {
+                let cpuBefore = server.cpuSeconds() ?? 0
                 let result = try workload.run(socket: socket, clients: clients, binary: binary, seconds: seconds)
+                let cpu = ((server.cpuSeconds() ?? 0) - cpuBefore) / Double(result.requests)
                 print(Format.padRight(binary ? "binary" : "text", to: 8) + Format.pad("\(clients)", to: 8)
                       + Format.pad("\(result.requests)", to: 11)
                       + Format.number(Double(result.requests) / result.seconds, digits: 0, width: 12)
                       + Format.number(result.percentile(50), digits: 1, width: 9)
-                      + Format.number(result.percentile(99), digits: 1, width: 9))
+                      + Format.number(result.percentile(99), digits: 1, width: 9)
+                      + Format.number(cpu * 1e6, digits: 2, width: 19) + Format.number(1 / cpu, digits: 0, width: 16))
             }
         }
         if memoryRequests > 0 {

@@ -25,6 +25,8 @@ public enum BitModelsError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidOption(name: String, value: String, expected: String)
     /// Too few samples to train on after setting aside the validation split.
     case tooFewSamples(samples: Int, validationSplit: Double)
+    /// A distillation teacher whose inputs or classes differ from the student's.
+    case teacherShape(teacher: [Int], student: [Int])
 
     public var description: String {
         switch self {
@@ -54,6 +56,8 @@ public enum BitModelsError: Error, Hashable, Sendable, CustomStringConvertible {
         case .tooFewSamples(let samples, let validationSplit):
             return "\(samples) samples leave none to train on or none to validate with"
                 + " at validation split \(validationSplit)"
+        case .teacherShape(let teacher, let student):
+            return "the teacher's layer sizes \(teacher) do not take the student's inputs or give its classes \(student)"
         }
     }
 }

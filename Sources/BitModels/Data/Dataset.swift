@@ -36,6 +36,34 @@ public struct Dataset: Sendable {
         self.labels = labels
     }
 
+    /// A shuffle of the samples drawn from `generator`, cut into a training part and a validation
+    /// part of `validationFraction` of the samples (rounded to whole samples; nil when the
+    /// fraction is 0): how `BitMLP.fit(_:options:)` holds out its validation split.
+    ///
+    /// ```swift
+    /// var generator = SplitMix64(seed: 7)
+    /// let (training, validation) = try data.split(validationFraction: 0.1, using: &generator)
+    /// ```
+    ///
+    /// - Throws: `BitModelsError.invalidOption` for a fraction outside `0..<1`, `tooFewSamples`
+    ///   when either part would be empty.
+    public func split(
+        validationFraction: Double, using generator: inout some RandomNumberGenerator
+    ) throws(BitModelsError) -> (training: Dataset, validation: Dataset?) {
+        guard validationFraction >= 0, validationFraction < 1 else {
+            throw .invalidOption(
+                name: "validation split", value: "\(validationFraction)", expected: "a fraction in 0..<1")
+        }
+        var order = Array(0..<count)
+        order.shuffle(using: &generator)
+        let validationCount = Int((Double(count) * validationFraction).rounded())
+        guard validationCount < count, validationFraction == 0 || validationCount > 0 else {
+            throw .tooFewSamples(samples: count, validationSplit: validationFraction)
+        }
+        let validation = validationCount > 0 ? subset(order[..<validationCount]) : nil
+        return (subset(order[validationCount...]), validation)
+    }
+
     /// Throws unless every sample has `featureCount` features and a label in `0..<classCount`.
     func check(featureCount expected: Int, classCount: Int) throws(BitModelsError) {
         guard featureCount == expected else { throw .featureCount(expected: expected, actual: featureCount) }

@@ -10,6 +10,22 @@ public struct BatchGradients: Sendable {
     public let parameters: [[Float]]
 }
 
+/// A teacher's logits for a batch, and how much the student should follow them.
+public struct SoftTargets: Sendable {
+    /// The teacher's logits, `batch x classCount`.
+    public var logits: Matrix
+    /// The softmax temperature of the distillation term.
+    public var temperature: Float
+    /// The distillation term's share of the loss, in 0...1.
+    public var weight: Float
+
+    public init(logits: Matrix, temperature: Float, weight: Float) {
+        self.logits = logits
+        self.temperature = temperature
+        self.weight = weight
+    }
+}
+
 extension BitMLP {
     /// Runs the training forward pass (fake quantization with batch statistics) on `inputs`
     /// (`batch x inFeatures`) and backpropagates the mean cross-entropy against `labels`, through
@@ -23,11 +39,24 @@ extension BitMLP {
     /// model.parameters = parameters
     /// ```
     ///
+    /// With `teacher` (a teacher model's logits for the same rows), the loss is
+    /// `(1 − weight) · cross-entropy + weight · distillation` (`CrossEntropy.distillationLossAndGradient`
+    /// at `teacher.temperature`): the student learns the labels and the teacher's soft outputs.
+    ///
     /// - Precondition: `inputs` has `inFeatures` columns and one row per label, and every label is
-    ///   in `0..<classCount`.
-    public func gradients(inputs: Matrix, labels: [Int]) -> BatchGradients {
+    ///   in `0..<classCount`; teacher logits are `batch x classCount`.
+    public func gradients(inputs: Matrix, labels: [Int], teacher: SoftTargets? = nil) -> BatchGradients {
         let trace = forward(inputs, mode: .training)
-        let (loss, logitGradient) = CrossEntropy.lossAndGradient(logits: trace.logits, labels: labels)
+        var (loss, logitGradient) = CrossEntropy.lossAndGradient(logits: trace.logits, labels: labels)
+        if let teacher, teacher.weight > 0 {
+            let (softLoss, softGradient) = CrossEntropy.distillationLossAndGradient(
+                logits: trace.logits, teacherLogits: teacher.logits, temperature: teacher.temperature)
+            loss = (1 - teacher.weight) * loss + teacher.weight * softLoss
+            for index in logitGradient.values.indices {
+                logitGradient.values[index] = (1 - teacher.weight) * logitGradient.values[index]
+                    + teacher.weight * softGradient.values[index]
+            }
+        }
         let correctCount = zip(trace.logits.argmaxOfRows(), labels).count { $0 == $1 }
 
         var upstream = logitGradient

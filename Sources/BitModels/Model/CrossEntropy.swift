@@ -52,6 +52,42 @@ public enum CrossEntropy {
         return (loss, gradient)
     }
 
+    /// Knowledge distillation: the mean over the batch of `T² · KL(softmax(t/T) ‖ softmax(s/T))`
+    /// for student logits `s` and teacher logits `t` at temperature `T`, and its gradient with
+    /// respect to `s`, `T · (softmax(s/T) − softmax(t/T)) / batch` (Hinton et al., 2015; the `T²`
+    /// keeps the gradient's size independent of `T`).
+    ///
+    /// ```swift
+    /// let (loss, gradient) = CrossEntropy.distillationLossAndGradient(
+    ///     logits: student, teacherLogits: teacher, temperature: 2)
+    /// ```
+    ///
+    /// - Precondition: both matrices have the same shape; `temperature > 0`.
+    public static func distillationLossAndGradient(
+        logits: Matrix, teacherLogits: Matrix, temperature: Float
+    ) -> (loss: Float, gradient: Matrix) {
+        precondition(
+            logits.rows == teacherLogits.rows && logits.columns == teacherLogits.columns,
+            "student logits are \(logits.rows) x \(logits.columns), teacher logits \(teacherLogits.rows) x \(teacherLogits.columns)")
+        precondition(temperature > 0, "the temperature must be positive, got \(temperature)")
+        func softened(_ matrix: Matrix) -> Matrix {
+            var scaled = matrix
+            scaled.values = matrix.values.map { $0 / temperature }
+            return logSoftmax(scaled)
+        }
+        let student = softened(logits), teacher = softened(teacherLogits)
+        var gradient = student
+        var total: Double = 0
+        let scale = temperature / Float(max(logits.rows, 1))
+        for index in gradient.values.indices {
+            let (q, p) = (exp(student.values[index]), exp(teacher.values[index]))
+            if p > 0 { total += Double(p) * Double(teacher.values[index] - student.values[index]) }
+            gradient.values[index] = (q - p) * scale
+        }
+        let loss = Double(temperature * temperature) * total / Double(max(logits.rows, 1))
+        return (Float(loss), gradient)
+    }
+
     private static func lossAndLogProbabilities(logits: Matrix, labels: [Int]) -> (loss: Float, logProbabilities: Matrix) {
         precondition(labels.count == logits.rows, "\(logits.rows) rows of logits but \(labels.count) labels")
         let logProbabilities = logSoftmax(logits)

@@ -300,6 +300,8 @@ struct Daemon: ~Copyable {
 
     private mutating func dropStalledClients(now: Int64) {
         let limit = Int64(options.timeoutSeconds) * 1_000_000_000
+        // The --stdio client is exempt: it is the daemon's only client, and a slow pipe is no attack.
+        if case .standardIO = options.endpoint { return }
         for slot in 0..<connections.count where connections[slot].isOpen && connections[slot].hasPendingWork {
             if now - connections[slot].lastProgress > limit {
                 let what = connections[slot].outbound.isEmpty ? "a partial request" : "unread answers"

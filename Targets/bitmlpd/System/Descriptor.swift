@@ -8,7 +8,6 @@ struct Descriptor: Hashable {
 
     static let standardInput = Descriptor(rawValue: 0)
     static let standardOutput = Descriptor(rawValue: 1)
-    static let standardError = Descriptor(rawValue: 2)
 
     /// Reads what is available into `buffer`: the byte count, 0 at end of file, nil when a
     /// non-blocking descriptor has nothing yet.

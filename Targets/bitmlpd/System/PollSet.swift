@@ -8,8 +8,6 @@ struct PollSet {
         let raw: Int16
         /// Data, end of file or a hang-up to read.
         var readable: Bool { raw & (bitsys_poll_in | bitsys_poll_hangup | bitsys_poll_error) != 0 }
-        /// Room to write, or an error that a write will report.
-        var writable: Bool { raw & (bitsys_poll_out | bitsys_poll_hangup | bitsys_poll_error) != 0 }
         /// The descriptor is not open (a bug, reported rather than spun on).
         var invalid: Bool { raw & bitsys_poll_invalid != 0 }
     }

@@ -150,9 +150,14 @@ let package = Package(
         /// Runs the built `bitbake-model` binary: help, exit statuses, every command and option.
         .testTarget(
             name: "BitBakeModelTests",
-            dependencies: ["bitbake-model", "BitBake", "BitBlob", "BitCore"],
+            dependencies: ["bitbake-model", "BitBake", "BitBlob", "BitCore", "CTestSupport"],
             path: "Tests/BitBakeModelTests",
             exclude: ["Fixtures"]
+        ),
+        /// C helpers for tests that run executables (prctl, which Swift cannot call).
+        .target(
+            name: "CTestSupport",
+            path: "Tests/CTestSupport"
         ),
 
         .testTarget(

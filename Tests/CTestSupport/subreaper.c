@@ -1,0 +1,5 @@
+#include "CTestSupport.h"
+
+#include <sys/prctl.h>
+
+int bbt_become_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

@@ -15,8 +15,3 @@ func reportingInputErrors(_ body: () throws -> Void) throws {
         throw ExitCode(2)
     }
 }
-
-/// Writes a line to stderr.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}

@@ -7,11 +7,6 @@
 #ifndef CBITSYSTEM_H
 #define CBITSYSTEM_H
 
-// accept4 is a GNU extension (also in musl and the BSDs).
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -28,6 +23,14 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#if defined(__GLIBC__) && !defined(__USE_GNU)
+// accept4 is a GNU extension (also in musl and the BSDs) that glibc declares only under
+// _GNU_SOURCE. Defining that here would change glibc's own structs (fd_set) against the ones the
+// Glibc module was built with, and SwiftPM builds of modules that import both fail with clang
+// module merge errors; so only the one prototype is declared.
+extern int accept4(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length, int flags);
+#endif
 
 /// The calling thread's errno.
 static inline int bitsys_errno(void) { return errno; }

@@ -56,10 +56,10 @@ def load_split():
             np.ascontiguousarray(x_test), np.ascontiguousarray(y_test))
 
 
-def init_params(rng):
+def init_params(rng, sizes=SIZES):
     """He-normal weights [out, in] (PyTorch layout), zero biases."""
     params = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         w = (rng.standard_normal((fan_out, fan_in)) * np.sqrt(2.0 / fan_in)).astype(F32)
         b = np.zeros(fan_out, dtype=F32)
         params += [w, b]
@@ -106,14 +106,15 @@ def accuracy(params, x, y):
     return float((logits.argmax(axis=1) == y).mean())
 
 
-def train(x_train, y_train):
-    rng = np.random.default_rng(TRAIN_SEED)
-    params = init_params(rng)
+def train(x_train, y_train, sizes=SIZES, epochs=EPOCHS, seed=TRAIN_SEED):
+    """Adam on mini-batches of BATCH; also what ../qat/make_datasets.py trains its models with."""
+    rng = np.random.default_rng(seed)
+    params = init_params(rng, sizes)
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     step = 0
     n = x_train.shape[0]
-    for epoch in range(1, EPOCHS + 1):
+    for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
         total = 0.0
         for start in range(0, n, BATCH):

@@ -6,7 +6,8 @@
 #   Targets/boards/build.sh [--arch x86_64|aarch64]... [--out DIR]
 #
 # Default: both architectures into .build-boards/<arch>/. Each gets the stripped executables, the
-# unstripped ones (*.debug), the link maps and sizes.txt (file sizes and the project's own code).
+# unstripped ones (*.debug), the link maps and sizes.txt (file sizes and the project's own code);
+# for a CPU other than the host's, <name>-qemu runs <name> under qemu-<arch>-static.
 #
 # Needs Swift 6.3 (its Embedded standard libraries, clang and lld) and, per architecture, Debian's
 # musl-dev and zlib1g-dev (for aarch64 the :arm64 ones) and libgcc (gcc, gcc-aarch64-linux-gnu).
@@ -104,11 +105,19 @@ link_program() {
         "$@" "$obj"/BitCore.o "$obj"/BitBlob.o "$obj"/BitRuntime.o "$obj"/CBitKernels-*.o "$obj/musl_support.o" \
         "$unicode" "$zlib" "$libc/libc.a" "$libgcc" "$libc/crtn.o"
     "$toolchain/llvm-objcopy" --strip-all "$dir/$name.debug" "$dir/$name"
+    # On another CPU, <name>-qemu runs it under user-mode emulation (BOARD_QEMU_CPU picks the
+    # emulated CPU: max has every extension, cortex-a53 has no dot product).
+    if [ "$arch" != "$(uname -m)" ]; then
+        printf '#!/bin/sh\nexec qemu-%s-static -cpu "${BOARD_QEMU_CPU:-max}" "$(dirname "$0")/%s" "$@"\n' \
+            "$arch" "$name" > "$dir/$name-qemu"
+        chmod +x "$dir/$name-qemu"
+    fi
 }
 
-# sizes.txt: each stripped executable's size, and the bytes of code (executable sections) and
-# read-only data that the project's own objects (the Swift modules and C kernels in obj/) put
-# into it, read from the link map.
+# sizes.txt: each stripped executable's size, and what the project's own objects (obj/: the Swift
+# modules and the C kernels and shims) put into it, read from the link map: code split into
+# BitLab's Swift functions, the standard-library functions Embedded Swift compiles into the same
+# objects, and C; then read-only data.
 report_sizes() {
     local arch=$1; shift
     local name
@@ -120,13 +129,22 @@ report_sizes() {
                 for (i = 1; i <= length(text); i++) value = value * 16 + index("0123456789abcdef", substr(text, i, 1)) - 1
                 return value
             }
-            # lld map lines: VMA LMA Size Align Out/In/Symbol; input sections name their object.
+            # lld map lines: VMA LMA Size Align Out/In/Symbol; an input section names its object.
             NF == 5 && $5 ~ /^\./ && index($5, ":(") == 0 { section = $5 }
             NF == 5 && index($5, obj) == 1 && index($5, ":(") > 0 {
-                if (section ~ /^\.text/) text += hex($3)
-                else if (section ~ /^\.rodata/) rodata += hex($3)
+                size = hex($3)
+                if (section ~ /^\.rodata/) { rodata += size; next }
+                if (section !~ /^\.text/) next
+                symbol = substr($5, index($5, ":(") + 2)
+                sub(/^\.text\./, "", symbol)
+                if ($5 ~ /CBitKernels-|musl_support/ || symbol ~ /^bitsys_/) c += size
+                else if (symbol ~ /^\$e[0-9]/) swift += size
+                else stdlib += size
             }
-            END { printf "  project code: %d bytes of text, %d bytes of read-only data\n", text, rodata }
+            END {
+                printf "  project objects: %d bytes of code (BitLab Swift %d, standard library %d, C %d), %d of read-only data\n",
+                    swift + stdlib + c, swift, stdlib, c, rodata
+            }
         ' "$dir/$name.map"
     done | tee "$dir/sizes.txt"
 }

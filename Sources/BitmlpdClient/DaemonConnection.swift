@@ -206,15 +206,20 @@ extension DaemonConnection {
             }
             if count == 0 { throw .closed }
             received += count
-            if answer[0] == FrameHeader.firstByte {
-                if received >= FrameHeader.size {
-                    let length = Int(UInt32(littleEndian: UnsafeRawBufferPointer(answer).loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
-                    if received == FrameHeader.size + length { return received }
-                }
-            } else if answer[received - 1] == UInt8(ascii: "\n") {
-                return received
-            }
+            if let length = Self.answerLength(UnsafeRawBufferPointer(rebasing: answer[0..<received])) { return length }
             guard received < answer.count else { throw .protocolViolation("answer longer than \(answer.count) bytes") }
         }
+    }
+
+    /// The length of the complete answer at the start of `bytes` (a text line through its newline,
+    /// or a frame through its payload), or nil when more bytes are needed.
+    public static func answerLength(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        if bytes[0] == FrameHeader.firstByte {
+            guard bytes.count >= FrameHeader.size else { return nil }
+            let length = FrameHeader.size + Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
+            return bytes.count >= length ? length : nil
+        }
+        return bytes.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }
     }
 }

@@ -15,14 +15,16 @@ struct DaemonBenchmark: ParsableCommand {
         discussion: """
             Build the daemon first: swift build -c release --product bitmlpd (or pass --daemon with
             the static build). The digits example is baked with the defaults; the daemon runs pinned
-            to one core (--daemon-core) and the clients on the others. Each client keeps one request
-            in flight (a vector of 64 float32 values: a frame, or a comma-separated line) and checks
-            every answer's class against BitBake's integer simulation. Latency is the client's round
-            trip. The daemon's CPU time per request (user + system, from /proc) gives the requests one
-            core serves when the daemon has it to itself, a figure that holds on a busy machine where
-            the clients' own CPU time limits the measured rate. The memory step sends --memory-requests requests (a quarter of them malformed,
-            with clients connecting, vanishing mid-request and reconnecting) and compares the
-            daemon's VmRSS after the first 1,000 and after all of them.
+            to one core (--daemon-core) and the clients on the others. Each client is a connection
+            with one request in flight (a vector of 64 float32 values: a frame, or a comma-separated
+            line); one thread drives all of them with poll (--thread-per-client: a blocking thread
+            each) and checks every answer's class against BitBake's integer simulation. Latency is
+            the client's round trip. The daemon's CPU time per request (user + system, from /proc)
+            gives the requests one core serves when the daemon has it to itself, a figure that holds
+            on a busy machine where the clients' own share of the CPU limits the measured rate. The
+            memory step sends --memory-requests requests (3 in 8 of them malformed, with clients
+            vanishing mid-request and reconnecting) and compares the daemon's VmRSS after the first
+            1,000 and after all of them.
             """)
 
     @Option(help: "The float model to bake and serve.")
@@ -42,6 +44,9 @@ struct DaemonBenchmark: ParsableCommand {
 
     @Option(help: "Requests of the memory step (0 skips it).")
     var memoryRequests = 1_000_000
+
+    @Flag(help: "Run each client on its own thread with blocking calls instead of one thread polling all.")
+    var threadPerClient = false
 
     mutating func run() throws {
         let workspace = URL(fileURLWithPath: "/tmp").appendingPathComponent("bitbench-daemon-\(getpid())")
@@ -79,7 +84,9 @@ struct DaemonBenchmark: ParsableCommand {
         for binary in [true, false] {
             for clients in [1, 16] {
                 let cpuBefore = server.cpuSeconds() ?? 0
-                let result = try workload.run(socket: socket, clients: clients, binary: binary, seconds: seconds)
+                let result = threadPerClient
+                    ? try workload.runThreadPerClient(socket: socket, clients: clients, binary: binary, seconds: seconds)
+                    : try workload.run(socket: socket, clients: clients, binary: binary, seconds: seconds)
                 let cpu = ((server.cpuSeconds() ?? 0) - cpuBefore) / Double(result.requests)
                 print(Format.padRight(binary ? "binary" : "text", to: 8) + Format.pad("\(clients)", to: 8)
                       + Format.pad("\(result.requests)", to: 11)
@@ -137,8 +144,49 @@ private struct Workload: Sendable {
         }
     }
 
-    /// `clients` threads, each on its own connection with one request in flight, for `seconds`.
+    /// `clients` connections, each with one request in flight, for `seconds`, driven by one thread
+    /// with `poll` (a thread per connection spends the clients' core on context switches).
     func run(socket: String, clients: Int, binary: Bool, seconds: Double) throws -> Result {
+        let connections = try (0..<clients).map { _ in try DaemonConnection(path: socket) }
+        var descriptors = connections.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+        let answers = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096 * clients, alignment: 8)
+        defer { answers.deallocate() }
+        var received = [Int](repeating: 0, count: clients)
+        var rows = (0..<clients).map { $0 * 17 % classes.count }
+        var sentAt = [UInt64](repeating: 0, count: clients)
+        var latencies: [Double] = []
+        latencies.reserveCapacity(4_000_000)
+        func send(_ client: Int) throws {
+            let request = binary ? frames[rows[client]] : lines[rows[client]]
+            sentAt[client] = DispatchTime.now().uptimeNanoseconds
+            try connections[client].send(request)
+        }
+        let start = Date()
+        let deadline = start.addingTimeInterval(seconds)
+        for client in 0..<clients { try send(client) }
+        while latencies.count % 256 != 0 || Date() < deadline {
+            guard poll(&descriptors, nfds_t(clients), 10_000) > 0 else { throw ValidationError("no answer for 10 s") }
+            for client in 0..<clients where descriptors[client].revents != 0 {
+                let buffer = UnsafeMutableRawBufferPointer(rebasing: answers[4096 * client..<4096 * (client + 1)])
+                let count = recv(descriptors[client].fd, buffer.baseAddress! + received[client], 4096 - received[client], 0)
+                guard count > 0 else { throw ValidationError("the daemon closed client \(client)") }
+                received[client] += count
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<received[client]])
+                guard let length = DaemonConnection.answerLength(bytes) else { continue }
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - sentAt[client]) / 1000)
+                guard Self.answeredClass(UnsafeRawBufferPointer(rebasing: bytes[0..<length]), binary: binary) == classes[rows[client]] else {
+                    throw ValidationError("client \(client): wrong answer for row \(rows[client])")
+                }
+                received[client] = 0
+                rows[client] = (rows[client] + 1) % classes.count
+                try send(client)
+            }
+        }
+        return Result(requests: latencies.count, seconds: Date().timeIntervalSince(start), latencies: latencies)
+    }
+
+    /// `clients` threads, each on its own connection with one request in flight, for `seconds`.
+    func runThreadPerClient(socket: String, clients: Int, binary: Bool, seconds: Double) throws -> Result {
         let collector = Collector()
         let start = Date()
         let deadline = start.addingTimeInterval(seconds)

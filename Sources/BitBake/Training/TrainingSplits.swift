@@ -58,9 +58,10 @@ public struct TrainingSplits: Sendable {
         } catch {
             throw BakeError("\(training.relativePath): \(error); choose another --validation-split or pass --val")
         }
-        let percent = Formatting.fixed(heldOutFraction * 100, heldOutFraction * 100 == (heldOutFraction * 100).rounded() ? 0 : 1)
+        let percent = heldOutFraction * 100
+        let percentText = Formatting.fixed(percent, percent == percent.rounded() ? 0 : 1)
         let name = trainingSource
-        validationSource = self.validation.map { "held out \(percent)% of \(name) (\($0.count) rows)" } ?? "none"
+        validationSource = self.validation.map { "held out \(percentText)% of \(name) (\($0.count) rows)" } ?? "none"
     }
 
     private static func dataset(_ file: DataFile, name: String) throws(BakeError) -> Dataset {

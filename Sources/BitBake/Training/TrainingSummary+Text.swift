@@ -7,7 +7,11 @@ extension TrainingSummary {
     /// ```
     public var text: String {
         let trainedName = splits.contains { $0.float != nil } ? "finetune + bake" : "train + bake"
-        var lines = ["accuracy of the baked models (\(engine.rawValue == "simulation" ? "integer simulation" : "runtime")):"]
+        let engineName = switch engine {
+        case .simulation: "integer simulation"
+        case .runtime: "on-device runtime"
+        }
+        var lines = ["accuracy of the baked models (\(engineName)):"]
         for split in splits {
             var fields = [split.name.padding(toLength: 10, withPad: " ", startingAt: 0), "\(split.rows) rows"]
             if let float = split.float { fields.append("float \(Self.percent(float))") }

@@ -18,9 +18,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Standard input and output of a `--stdio` daemon.
     public let standardInput: FileHandle?
     public let standardOutput: FileHandle?
-    private let errorPipe = Pipe()
-    private let lock = NSLock()
-    private var errorBytes = Data()
+    /// Standard error goes to a file: read at any time, complete once the daemon has written it
+    /// (a pipe would need a reader thread, and its end of file can be held back by other children).
+    private let errorPath = NSTemporaryDirectory() + "bitmlpd-stderr-\(UUID().uuidString)"
 
     /// The bitmlpd executable: `$BITMLPD_EXECUTABLE` when set (to test a static or Embedded Swift
     /// build), else the one next to the running program (the build products directory, where
@@ -90,18 +90,14 @@ public final class DaemonProcess: @unchecked Sendable {
         let daemon = DaemonProcess(
             process: process, socketPath: socketPath, standardInput: stdio ? input.fileHandleForWriting : nil,
             standardOutput: stdio ? output.fileHandleForReading : nil)
-        process.standardError = daemon.errorPipe
-        daemon.errorPipe.fileHandleForReading.readabilityHandler = { [weak daemon] handle in
-            let data = handle.availableData
-            guard let daemon, !data.isEmpty else { return }
-            daemon.lock.withLock { daemon.errorBytes.append(data) }
-        }
+        FileManager.default.createFile(atPath: daemon.errorPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: daemon.errorPath)
         try process.run()
         return daemon
     }
 
     deinit {
-        errorPipe.fileHandleForReading.readabilityHandler = nil
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -110,7 +106,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Everything the daemon wrote to standard error so far.
     public var standardError: String {
-        lock.withLock { String(decoding: errorBytes, as: UTF8.self) }
+        (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
     }
 
     /// Waits until standard error contains `text` at least `occurrences` times; false after
@@ -134,8 +130,6 @@ public final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         guard !process.isRunning else { return nil }
-        // Let the last of standard error arrive.
-        Thread.sleep(forTimeInterval: 0.05)
         return process.terminationStatus
     }
 

@@ -173,7 +173,7 @@ import Testing
             let third = try DaemonConnection(path: daemon.socketPath!)
             #expect(String(decoding: try third.receiveAll(), as: UTF8.self) == "err busy too many clients (limit 2)\n")
             #expect(try first.request(line: "stats").contains(" clients=2 max_clients=2 accepted=3 refused=1 "))
-            #expect(daemon.standardError.contains("refused a client: 2 clients connected (the limit)"))
+            #expect(daemon.waitForLog("refused a client: 2 clients connected (the limit)"))
             first.finishSending()
             _ = try first.receiveAll()
             let fourth = try DaemonConnection(path: daemon.socketPath!)

@@ -70,6 +70,7 @@ let package = Package(
             name: "bitmlpd",
             dependencies: ["BitCore", "BitBlob", "BitRuntime", "BitmlpdProtocol", "CBitSystem"],
             path: "Targets/bitmlpd",
+            exclude: ["scripts"],
             // Float rounding in BitCore calls libm; without Foundation nothing else links it.
             linkerSettings: [.linkedLibrary("m")]
         ),

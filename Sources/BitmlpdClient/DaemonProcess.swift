@@ -90,8 +90,10 @@ public final class DaemonProcess: @unchecked Sendable {
         let daemon = DaemonProcess(
             process: process, socketPath: socketPath, standardInput: stdio ? input.fileHandleForWriting : nil,
             standardOutput: stdio ? output.fileHandleForReading : nil)
-        FileManager.default.createFile(atPath: daemon.errorPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: daemon.errorPath)
+        guard FileManager.default.createFile(atPath: daemon.errorPath, contents: nil),
+            let errorFile = FileHandle(forWritingAtPath: daemon.errorPath)
+        else { throw DaemonProcessError("cannot create \(daemon.errorPath) for the daemon's standard error") }
+        process.standardError = errorFile
         try process.run()
         return daemon
     }

@@ -27,13 +27,14 @@ struct UnixListener {
             throw .system(SystemError(operation: "bind", path: path, code: code))
         }
         // From here on the file is ours: remove it on any failure.
-        let configured = path.withCString { bitsys_chmod($0, mode) } == 0 ? 0 : bitsys_errno()
-        let listening = configured == 0 ? (bitsys_listen(socket, backlog) == 0 ? 0 : bitsys_errno()) : configured
-        guard listening == 0 else {
+        func fail(_ operation: String) -> StartupError {
+            let code = bitsys_errno()
             descriptor.close()
             _ = path.withCString { bitsys_unlink($0) }
-            throw .system(SystemError(operation: configured == 0 ? "listen" : "chmod", path: path, code: listening))
+            return .system(SystemError(operation: operation, path: path, code: code))
         }
+        guard path.withCString({ bitsys_chmod($0, mode) }) == 0 else { throw fail("chmod") }
+        guard bitsys_listen(socket, backlog) == 0 else { throw fail("listen") }
         return UnixListener(descriptor: descriptor, path: path)
     }
 

@@ -44,7 +44,7 @@ import Testing
         return try JSONDecoder().decode(EvaluationReport.self, from: Data(eval.stdout.utf8)).accuracy
     }
 
-    static func percent(_ fraction: Double) -> String { Formatting.fixed(fraction * 100, 2) + "%" }
+    static func percent(_ fraction: Double) -> String { Formatting.accuracy(fraction) }
 
     @Test func finetuneWritesLatentWeightsThatBake() throws {
         let slices = try DigitsSlices()

@@ -81,13 +81,7 @@ struct TrainingArguments: ParsableArguments {
     func epochPrinter(_ progress: ProgressBar) -> (EpochReport) -> Void {
         { report in
             progress.finish()
-            var line = "epoch \(report.epoch)/\(report.epochCount)"
-                + "  loss \(Self.fixed(report.training.loss, 4))  accuracy \(Self.percent(report.training.accuracy))"
-            if let validation = report.validation {
-                line += "  val loss \(Self.fixed(validation.loss, 4))  val accuracy \(Self.percent(validation.accuracy))"
-            }
-            if report.isBest { line += "  *" }
-            print(line)
+            print(report.text)
             fflush(nil)    // stdout: epoch lines reach a log as they happen
             progress.update(report.epoch)
         }
@@ -96,16 +90,9 @@ struct TrainingArguments: ParsableArguments {
     /// Writes the trained model and prints what was kept.
     func write(_ file: ModelFile, run: QuantizationAwareTraining.Run) throws {
         try file.writeSafetensors(to: URL(fileURLWithPath: output))
-        var kept = "kept epoch \(run.history.bestEpoch)"
-        if let validation = run.history.best.validation {
-            kept += " (validation accuracy \(Self.percent(validation.accuracy)) with fake quantization)"
-        }
-        print(kept)
+        print(run.keptText)
         print("wrote \(output)")
     }
-
-    static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-    static func percent(_ fraction: Double) -> String { String(format: "%.2f%%", fraction * 100) }
 }
 
 extension LearningRateSchedule: ExpressibleByArgument {}

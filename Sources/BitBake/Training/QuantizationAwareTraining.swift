@@ -7,10 +7,14 @@ import BitModels
 /// the latent float weights, and the epoch kept that does best on the validation rows.
 ///
 /// ```swift
-/// let float = try FloatModelFile(url: modelURL, spec: nil).model
+/// let source = try FloatModelFile(url: modelURL, spec: nil)
+/// let options = QuantizationAwareTraining.fineTuningOptions
 /// let run = try QuantizationAwareTraining.fineTune(
-///     float, config: BitQuantConfig(), splits: splits, options: QuantizationAwareTraining.fineTuningOptions)
-/// try QuantizationAwareTraining.modelFile(run, recipe: recipe).writeSafetensors(to: outputURL)
+///     source.model, config: BitQuantConfig(), splits: splits, options: options) { print($0.text) }
+/// let metadata = QuantizationAwareTraining.metadata(
+///     run, config: BitQuantConfig(), options: options, splits: splits,
+///     source: (source.url.lastPathComponent, source.sha256), distilled: true)
+/// try ModelFile(network: run.model, metadata: metadata).writeSafetensors(to: outputURL)
 /// ```
 public enum QuantizationAwareTraining {
     /// What a run produced: the kept model (latent float weights in `BitLinear` layers) and every

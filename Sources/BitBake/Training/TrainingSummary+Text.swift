@@ -1,3 +1,5 @@
+import BitModels
+
 extension TrainingSummary {
     /// The summary as `finetune` and `train` print it: one line per split, accuracies to 0.01%.
     ///
@@ -14,14 +16,12 @@ extension TrainingSummary {
         var lines = ["accuracy of the baked models (\(engineName)):"]
         for split in splits {
             var fields = [split.name.padding(toLength: 10, withPad: " ", startingAt: 0), "\(split.rows) rows"]
-            if let float = split.float { fields.append("float \(Self.percent(float))") }
-            if let bake = split.postTrainingQuantized { fields.append("bake \(Self.percent(bake))") }
-            fields.append("\(trainedName) \(Self.percent(split.trained))")
+            if let float = split.float { fields.append("float \(Formatting.accuracy(float))") }
+            if let bake = split.postTrainingQuantized { fields.append("bake \(Formatting.accuracy(bake))") }
+            fields.append("\(trainedName) \(Formatting.accuracy(split.trained))")
             lines.append("  " + fields.joined(separator: "  ") + "  (\(split.source))")
         }
         if splits.isEmpty { lines.append("  no validation or test rows to measure on (pass --val or --test)") }
         return lines.joined(separator: "\n")
     }
-
-    private static func percent(_ fraction: Double) -> String { Formatting.fixed(fraction * 100, 2) + "%" }
 }

@@ -4,6 +4,7 @@ import BitCore
 import BitLayers
 import BitmlpdClient
 import Foundation
+import Glibc
 
 /// The digits example baked the default way (T3), again with I2 packing (same codes, so the same
 /// answers: a reload between them must not change a single answer), and per_channel (different
@@ -33,6 +34,7 @@ final class DigitsFixture: Sendable {
         let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("bitmlpd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
+        atexit { try? FileManager.default.removeItem(at: DigitsFixture.shared.directory) }
         let source = try FloatModelFile(url: example.appendingPathComponent("digits-mlp.safetensors"), spec: nil)
         func bake(_ options: BakeOptions, _ name: String, compress: Bool = false) throws -> (String, [UInt8]) {
             let baked = try Baker.bake(source.model, options: options, sourceName: "digits-mlp.safetensors", sourceSHA256: source.sha256)

@@ -106,7 +106,7 @@ struct KernelCheck {
         }
         report.line("\(test.name) \(expected.digest)")
         let macs = layout.weightCount * test.batch
-        let pools: [KernelThreadPool?] = macs >= KernelThreadPool.minimumParallelMACs ? [nil, threads] : [nil]
+        let pools: [KernelThreadPool?] = macs >= (threads?.minimumParallelMACs ?? Int.max) ? [nil, threads] : [nil]
         for kernel in kernels {
             for pool in pools where kernel != .reference || pool != nil {
                 let label = pool == nil ? kernel.name : "\(kernel.name) on \(pool?.count ?? 1) threads"

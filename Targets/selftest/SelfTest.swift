@@ -19,7 +19,7 @@ enum SelfTest {
         var report = Report()
         report.line("# bitlab-selftest: reference-kernel digests of every case; regenerate on the host with")
         report.line("# Targets/boards/build.sh --arch x86_64 && .build-boards/x86_64/bitlab-selftest > Targets/selftest/golden.txt")
-        guard let threads = KernelThreadPool(threads: 2) else {
+        guard let threads = KernelThreadPool(threads: 2, minimumParallelMACs: 1 << 20) else {
             report.fail("thread pool", "2 threads could not start")
             bitsys_exit(1)
             return

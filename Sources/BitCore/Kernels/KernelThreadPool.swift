@@ -10,8 +10,8 @@ import CBitKernels
 /// ```
 ///
 /// Running a product wakes the workers through a condition variable, which costs microseconds:
-/// small layers run on the calling thread alone (`minimumParallelMACs`). A pool runs one product
-/// at a time; do not share one pool between threads that multiply concurrently.
+/// products below `minimumParallelMACs` multiply-accumulates run on the calling thread alone. A pool
+/// runs one product at a time; do not share one pool between threads that multiply concurrently.
 public final class KernelThreadPool {
     let pool: OpaquePointer
 
@@ -19,15 +19,20 @@ public final class KernelThreadPool {
     public let count: Int
 
     /// Products smaller than this many multiply-accumulates stay on the calling thread.
-    public static let minimumParallelMACs = 1 << 20
+    public let minimumParallelMACs: Int
 
     /// Starts `threads - 1` workers; nil when `threads` is outside 1...64 or a thread cannot start.
-    public init?(threads: Int) {
+    ///
+    /// - Parameter minimumParallelMACs: the smallest product split over the threads. The default,
+    ///   2^22 (about 20 microseconds of work for the fast kernels), keeps the wake-up cost below a
+    ///   tenth of the work.
+    public init?(threads: Int, minimumParallelMACs: Int = 1 << 22) {
         guard threads >= 1, threads <= Int(BITK_MAX_THREADS), let pool = bitk_pool_create(Int32(threads)) else {
             return nil
         }
         self.pool = pool
         self.count = threads
+        self.minimumParallelMACs = minimumParallelMACs
     }
 
     deinit {

@@ -57,32 +57,32 @@ struct Options {
         while index < arguments.count {
             let argument = arguments[index]
             switch argument {
-            case "--socket":
+            case _ where argument.spells("--socket"):
                 guard endpoint == nil else { throw .usage("give one of --socket and --stdio") }
                 endpoint = .socket(path: try value(argument))
-            case "--stdio":
+            case _ where argument.spells("--stdio"):
                 guard endpoint == nil else { throw .usage("give one of --socket and --stdio") }
                 endpoint = .standardIO
-            case "--mode":
+            case _ where argument.spells("--mode"):
                 let text = try value(argument)
                 guard let parsed = UInt32(text, radix: 8), parsed <= 0o777 else {
                     throw .usage("--mode takes octal permission bits such as 0660, not '\(text)'")
                 }
                 mode = parsed
-            case "--max-clients":
+            case _ where argument.spells("--max-clients"):
                 maximumClients = try number(argument, 1...65536)
-            case "--max-batch":
+            case _ where argument.spells("--max-batch"):
                 maximumBatch = try number(argument, 1...65536)
-            case "--max-line":
+            case _ where argument.spells("--max-line"):
                 maximumLine = try number(argument, 16...(1 << 24))
-            case "--timeout":
+            case _ where argument.spells("--timeout"):
                 timeoutSeconds = try number(argument, 1...86400)
-            case "--verbose":
+            case _ where argument.spells("--verbose"):
                 verbose = true
-            case "--help", "-h":
+            case _ where argument.spells("--help") || argument.spells("-h"):
                 showHelp = true
             default:
-                guard !argument.hasPrefix("-") else { throw .usage("unknown option \(argument)") }
+                guard argument.utf8.first != UInt8(ascii: "-") else { throw .usage("unknown option \(argument)") }
                 guard blobPath.isEmpty else { throw .usage("one model file, not '\(blobPath)' and '\(argument)'") }
                 blobPath = argument
             }
@@ -92,5 +92,14 @@ struct Options {
         guard !blobPath.isEmpty else { throw .usage("name the model file (.bitblob)") }
         guard let endpoint else { throw .usage("give --socket <path> or --stdio") }
         self.endpoint = endpoint
+    }
+}
+
+extension String {
+    /// Whether the string is exactly `literal`, compared as UTF-8 bytes. `==` on `String` compares
+    /// canonical equivalence, which links Unicode normalization tables (about 55 KB) into an
+    /// Embedded build; option names are ASCII, so bytes suffice.
+    func spells(_ literal: StaticString) -> Bool {
+        utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

@@ -42,7 +42,7 @@ enum StartupError: Error, CustomStringConvertible {
         switch self {
         case .usage: return 64
         case .invalidBlob, .runtime, .exceedsBuffers: return 2
-        case .system(let error): return error.operation == "open" || error.operation == "mmap" ? 2 : 1
+        case .system(let error): return error.operation.spells("open") || error.operation.spells("mmap") ? 2 : 1
         case .socketInUse, .notASocket: return 1
         }
     }

@@ -31,7 +31,10 @@ let package = Package(
         .target(
             name: "BitCore",
             dependencies: ["CBitKernels"],
-            path: "Sources/BitCore"
+            path: "Sources/BitCore",
+            // Float rounding calls libm (truncf, floorf, ... in unoptimized builds); a client that
+            // imports neither Foundation nor Glibc would not link it otherwise.
+            linkerSettings: [.linkedLibrary("m")]
         ),
         /// zlib from the system (crc32, inflate, deflate): `apt install zlib1g-dev`.
         .systemLibrary(

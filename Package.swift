@@ -164,6 +164,12 @@ let package = Package(
             path: "Tests/CTestSupport"
         ),
 
+        /// Baking models into binaries: StaticModel, StaticStorage, Base64.
+        .testTarget(
+            name: "BakingTests",
+            dependencies: ["BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
+            path: "Tests/BakingTests"
+        ),
         .testTarget(
             name: "BitBlobTests",
             dependencies: ["BitBlob", "BitCore"],

@@ -17,6 +17,11 @@ public enum RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
     case kernel(BitCoreError)
     /// An input step (int8 input) that is not a usable fixed-point scale.
     case invalidInputStep
+    /// A model embedded as base64 text (`StaticModel`) with a character that cannot be at this
+    /// offset of the text.
+    case invalidBase64(offset: Int)
+    /// A model embedded in the program whose bytes are not as many as the blob it claims to be.
+    case embeddedBlobLength(expected: Int, actual: Int)
 
     public var description: String {
         switch self {
@@ -34,6 +39,10 @@ public enum RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
             return "kernel error: \(error)"
         case .invalidInputStep:
             return "the input step is not a positive fixed-point scale"
+        case .invalidBase64(let offset):
+            return "embedded model: the base64 text is invalid at offset \(offset)"
+        case .embeddedBlobLength(let expected, let actual):
+            return "embedded model: \(actual) bytes where the blob has \(expected)"
         }
     }
 }

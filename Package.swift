@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "BitCore", targets: ["BitCore"]),
         .library(name: "BitBlob", targets: ["BitBlob"]),
         .library(name: "BitRuntime", targets: ["BitRuntime"]),
+        .plugin(name: "BitBakePlugin", targets: ["BitBakePlugin"]),
+        .plugin(name: "BitBakeCommandPlugin", targets: ["BitBakeCommandPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -136,6 +138,38 @@ let package = Package(
             path: "Tools/bitbench"
         ),
 
+        // MARK: Plugins
+
+        /// Bakes the model file in a target into Swift sources at `swift build` (docs/baking.md).
+        .plugin(
+            name: "BitBakePlugin",
+            capability: .buildTool(),
+            dependencies: ["bitbake-model"],
+            path: "Tools/BitBakePlugin/Build"
+        ),
+        /// `swift package --allow-writing-to-package-directory bake`: the same sources, written into
+        /// the target to check in.
+        .plugin(
+            name: "BitBakeCommandPlugin",
+            capability: .command(
+                intent: .custom(verb: "bake", description: "Write Swift sources that bake each target's model into it"),
+                permissions: [.writeToPackageDirectory(reason: "writes NAME.swift and NAME+Blob.swift into the target")]
+            ),
+            dependencies: ["bitbake-model"],
+            path: "Tools/BitBakePlugin/Command"
+        ),
+
+        // MARK: Examples
+
+        /// A command-line digit classifier with the digits model baked in by BitBakePlugin.
+        .executableTarget(
+            name: "digits-classify",
+            dependencies: ["BitBlob", "BitRuntime"],
+            path: "Targets/examples/digits-classify",
+            exclude: ["scripts"],
+            plugins: ["BitBakePlugin"]
+        ),
+
         // MARK: Tests
 
         .testTarget(
@@ -164,11 +198,13 @@ let package = Package(
             path: "Tests/CTestSupport"
         ),
 
-        /// Baking models into binaries: StaticModel, StaticStorage, Base64.
+        /// Baking models into binaries: the Swift emitter, StaticModel, checked-in generated sources,
+        /// and the digits-classify example built through BitBakePlugin.
         .testTarget(
             name: "BakingTests",
-            dependencies: ["BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
-            path: "Tests/BakingTests"
+            dependencies: ["digits-classify", "BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
+            path: "Tests/BakingTests",
+            exclude: ["Generated/README.md", "Generated/digits-static.bitblob"]
         ),
         .testTarget(
             name: "BitBlobTests",

@@ -33,3 +33,5 @@ extension TernaryPacking: ExpressibleByArgument {
 }
 
 extension Engine: ExpressibleByArgument {}
+
+extension BlobEncoding: ExpressibleByArgument {}

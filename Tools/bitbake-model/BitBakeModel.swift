@@ -16,5 +16,5 @@ struct BitBakeModel: ParsableCommand {
             and the defect), 64 for command-line usage errors.
             """,
         version: Baker.toolVersion,
-        subcommands: [Bake.self, Inspect.self, Eval.self, Infer.self, Check.self, FineTune.self, Train.self])
+        subcommands: [Bake.self, Inspect.self, Eval.self, Infer.self, Check.self, FineTune.self, Train.self, EmitSwift.self])
 }

@@ -145,13 +145,10 @@ import BitCore
         #expect(FixedPointScale.ratio(127, 1 << 29)!.multiply(1 << 29) == 127)
     }
 
-    @Test func powersOfTwoAndCodes() {
+    @Test func powersOfTwo() {
         let half = FixedPointScale(0.5)!
         #expect(half.timesPowerOfTwo(3).doubleValue == 4)
         #expect(half.timesPowerOfTwo(-3).doubleValue == 0.0625)
-        #expect(half.code(1000) == 127)
-        #expect(half.code(-1000) == -128)
-        #expect(half.code(-3) == -2)
         #expect(half.timesPowerOfTwo(Int.min).shift == FixedPointScale.maximumShift)
         #expect(half.timesPowerOfTwo(Int.max).shift == half.shift - FixedPointScale.maximumShift)
         #expect(FixedPointScale.roundingShiftRight(5, by: Int.min) == Int64.max)

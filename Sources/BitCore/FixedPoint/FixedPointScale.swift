@@ -74,12 +74,6 @@ public struct FixedPointScale: Hashable, Sendable, BitwiseCopyable {
         FixedPointScale.roundingShiftRight(Int64(x) * Int64(multiplier), by: shift)
     }
 
-    /// `round(x * scale)` clamped to the int8 range: one activation code.
-    @inline(__always)
-    public func code(_ x: Int32) -> Int8 {
-        Int8(clamping: multiply(x))
-    }
-
     /// The scale times `2^exponent`.
     public func timesPowerOfTwo(_ exponent: Int) -> FixedPointScale {
         let clamped = min(max(exponent, -Self.maximumShift), Self.maximumShift)

@@ -251,12 +251,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BitBlobTests",
-            dependencies: ["BitBlob", "BitCore"],
+            dependencies: ["BitBlob", "BitCore", "BitLayers"],
             path: "Tests/BitBlobTests"
         ),
         .testTarget(
             name: "BitCoreTests",
-            dependencies: ["BitCore", "BitBake"],
+            dependencies: ["BitCore", "BitBake", "BitLayers"],
             path: "Tests/BitCoreTests",
             resources: [.copy("Fixtures")]
         ),

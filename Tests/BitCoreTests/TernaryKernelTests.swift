@@ -1,5 +1,6 @@
 import Testing
 import BitCore
+import BitLayers
 
 /// Every kernel this CPU runs equals the scalar reference, bit for bit.
 @Suite struct TernaryKernelTests {
@@ -55,7 +56,7 @@ import BitCore
 
     @Test(arguments: TernaryPacking.allCases)
     func randomInputs(packing: TernaryPacking) throws {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for kernel in Self.fastKernels {
             for shape in Self.shapes {
                 let layout = try TernaryMatrixLayout(packing: packing, rows: shape.rows, columns: shape.columns)
@@ -132,7 +133,7 @@ import BitCore
 /// Splitting rows over threads changes nothing in the results.
 @Suite struct KernelThreadPoolTests {
     @Test func threadedProductsEqualSingleThreaded() throws {
-        var generator = SeededGenerator(seed: 41)
+        var generator = SplitMix64(seed: 41)
         let pool = try #require(KernelThreadPool(threads: 3, minimumParallelMACs: 0))
         for packing in TernaryPacking.allCases {
             for (rows, columns, batch) in [(97, 3_000, 1), (64, 1_000, 2), (48, 500, 9), (61, 80, 3)] {

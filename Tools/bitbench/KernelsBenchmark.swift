@@ -130,26 +130,32 @@ private struct ShapeRun {
             let layout = try TernaryMatrixLayout(packing: packing, rows: rows, columns: columns)
             let copies = WeightCopies(packed: try layout.pack(codes), count: cold ? max(1, (1 << 30) / layout.byteCount + 1) : 1)
             defer { copies.deallocate() }
-            let activations = (0..<layout.paddedColumns * batch).map { _ in Int8.random(in: .min ... .max, using: &generator) }
+            // 64-byte aligned, as the runtime's arena places every layer's codes (ArenaPlan): a Swift
+            // array's elements start 32 bytes into a cache line, which costs the GEMV up to a third.
+            let activationBytes = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: layout.paddedColumns * batch, alignment: ArenaPlan.alignment)
+            defer { activationBytes.deallocate() }
+            for index in activationBytes.indices {
+                activationBytes[index] = UInt8(bitPattern: Int8.random(in: .min ... .max, using: &generator))
+            }
+            let x = UnsafeBufferPointer(activationBytes.bindMemory(to: Int8.self))
             var expected: [Int32]?
             for kernel in TernaryKernel.supported where !(skipReference && kernel == .reference) {
                 for pool in pools where !(kernel == .reference && (pool != nil || cold)) {
                     var result = [Int32](repeating: 0, count: rows * batch)
-                    let seconds = try activations.withUnsafeBufferPointer { x in
-                        try result.withUnsafeMutableBufferPointer { y in
-                            try kernel.multiply(weights: copies[0], layout: layout, activations: x, batch: batch, output: y, threads: pool)
-                            let timed = kernel == .reference ? Timing(budget: .zero, minimumRuns: 1) : timing
-                            var next = 0
-                            // One timed run is a pass over every copy, so each product reads fresh weights.
-                            return timed.best {
-                                for _ in 0..<copies.count {
-                                    try! kernel.multiply(
-                                        weights: copies[next], layout: layout, activations: x, batch: batch, output: y,
-                                        threads: pool)
-                                    next = (next + 1) % copies.count
-                                }
-                            }.seconds / Double(copies.count)
-                        }
+                    let seconds = try result.withUnsafeMutableBufferPointer { y in
+                        try kernel.multiply(weights: copies[0], layout: layout, activations: x, batch: batch, output: y, threads: pool)
+                        let timed = kernel == .reference ? Timing(budget: .zero, minimumRuns: 1) : timing
+                        var next = 0
+                        // One timed run is a pass over every copy, so each product reads fresh weights.
+                        return timed.best {
+                            for _ in 0..<copies.count {
+                                try! kernel.multiply(
+                                    weights: copies[next], layout: layout, activations: x, batch: batch, output: y,
+                                    threads: pool)
+                                next = (next + 1) % copies.count
+                            }
+                        }.seconds / Double(copies.count)
                     }
                     var name = "\(packing.name) \(kernel.name)" + (pool.map { " x\($0.count)" } ?? "")
                     if let expected, expected != result {

@@ -142,7 +142,7 @@ let package = Package(
         /// binaries of Tools/fuzz/build.sh and the hostile-input tests run.
         .target(
             name: "BitFuzz",
-            dependencies: ["BitBake", "BitBlob", "BitCore", "BitRuntime", "BitmlpdProtocol"],
+            dependencies: ["BitBake", "BitBlob", "BitCore", "BitRuntime", "BitmlpdProtocol", "CZlib"],
             path: "Tools/fuzz/BitFuzz"
         ),
 

@@ -299,17 +299,39 @@ class Soak:
                     self.fail(f"{kind}: {error!r}")
                 self.counters.add("connection_errors")
 
+    def reload(self, data):
+        temporary = self.served + ".new"
+        with open(temporary, "wb") as file:
+            file.write(data)
+        os.replace(temporary, self.served)
+        self.daemon.send_signal(signal.SIGHUP)
+
+    def warm_up(self, rng):
+        """Every kind of request and of reload, so that the allocator has reached the size the
+        soak needs (a reload holds two models and an inflated copy at once) before RSS is taken."""
+        for _ in range(2):
+            for _, data in self.good_blobs + self.bad_blobs + self.good_blobs[:1]:
+                self.reload(data)
+                time.sleep(0.1)
+                self.request_text(b"info\n")
+            for _ in range(50):
+                self.well_formed_text(rng)
+                self.well_formed_binary(rng)
+            for _ in range(20):
+                self.malformed(rng)
+                self.abandoned(rng)
+
     def reloader(self):
         rng = random.Random(99)
-        while time.monotonic() < self.deadline and self.daemon.poll() is None:
-            time.sleep(self.args.reload_seconds)
+        while self.args.reload_seconds > 0 and self.daemon.poll() is None:
+            wake = time.monotonic() + self.args.reload_seconds
+            while time.monotonic() < min(wake, self.deadline):
+                time.sleep(0.1)
+            if time.monotonic() >= self.deadline:
+                break
             good = rng.random() < 0.5
             name, data = rng.choice(self.good_blobs if good else self.bad_blobs)
-            temporary = self.served + ".new"
-            with open(temporary, "wb") as file:
-                file.write(data)
-            os.replace(temporary, self.served)
-            self.daemon.send_signal(signal.SIGHUP)
+            self.reload(data)
             self.counters.add("hup_good" if good else "hup_bad")
             # Answers continue either way (from the old model after a bad blob).
             time.sleep(0.2)
@@ -319,7 +341,8 @@ class Soak:
                     self.fail(f"after reloading {name}: {line[:100]}")
             except OSError as error:
                 self.fail(f"after reloading {name}: {error!r}")
-            # Put a good blob back, so the next good/bad choice starts from a servable file.
+            # Put a good blob back (without a reload), so that a restarted daemon would find one.
+            temporary = self.served + ".new"
             with open(temporary, "wb") as file:
                 file.write(self.good_blobs[0][1])
             os.replace(temporary, self.served)
@@ -330,38 +353,49 @@ class Soak:
 
     def run(self):
         self.start()
-        # Warm up (first-touch of code pages and the allocator), then take the starting RSS.
+        rss_launch = self.rss_kib()
         warm = random.Random(1)
-        for _ in range(50):
-            self.well_formed_text(warm)
-            self.well_formed_binary(warm)
-        rss_start = self.rss_kib()
-        rss_samples = [rss_start]
+        self.warm_up(warm)
+        # The full mix runs for --warm-up-seconds before the starting figure is taken: glibc's heap
+        # settles only after some dozens of reloads interleaved with requests (two models and an
+        # inflated copy alive at once, in varying order); after that it stays flat.
+        self.deadline = time.monotonic() + self.args.warm_up_seconds + self.args.minutes * 60
+        measure_from = time.monotonic() + self.args.warm_up_seconds
+        rss_start = None
+        rss_samples = []
         threads = [threading.Thread(target=self.client, args=(seed,)) for seed in range(self.args.clients)]
         threads.append(threading.Thread(target=self.reloader))
         for thread in threads:
             thread.start()
-        next_report = time.monotonic() + 60
+        started = time.monotonic()
+        next_report = started + self.args.report_seconds
         while any(thread.is_alive() for thread in threads):
             time.sleep(1)
-            if self.daemon.poll() is None:
-                rss_samples.append(self.rss_kib())
+            if self.daemon.poll() is not None:
+                continue
+            rss = self.rss_kib()
+            if rss_start is None and time.monotonic() >= measure_from:
+                rss_start = rss
+                served_at_start = self.counters.get("connections")
+            if rss_start is not None:
+                rss_samples.append(rss)
             if time.monotonic() >= next_report:
-                next_report += 60
-                print(f"  {int(self.args.minutes * 60 - (self.deadline - time.monotonic()))} s: "
-                      f"{self.counters.get('connections')} connections, rss {rss_samples[-1]} KiB", flush=True)
+                next_report += self.args.report_seconds
+                print(f"  {int(time.monotonic() - started)} s: {self.counters.get('connections')} connections, "
+                      f"rss {rss} KiB{'' if rss_start is not None else ' (warming up)'}", flush=True)
         for thread in threads:
             thread.join()
+        if rss_start is None:
+            rss_start = -1
         crashes = 0
         if self.daemon.poll() is not None:
             crashes = 1
             final = {}
             rss_end = -1
         else:
-            # The same warm-up work once more, so the end figure is taken in the same state.
-            for _ in range(50):
-                self.well_formed_text(warm)
-                self.well_formed_binary(warm)
+            # Back on the good blob, as during the soak.
+            self.reload(self.good_blobs[0][1])
+            time.sleep(0.2)
             final = self.stats()
             rss_end = self.rss_kib()
             self.daemon.send_signal(signal.SIGTERM)
@@ -375,7 +409,7 @@ class Soak:
                 self.fail(f"bitmlpd exited with {status} after SIGTERM")
         self.log.close()
         growth = rss_end - rss_start
-        print(f"bitmlpd soak: {self.args.minutes:g} min, {self.args.clients} client threads")
+        print(f"bitmlpd soak: {self.args.minutes:g} min after {self.args.warm_up_seconds:g} s of warm-up, {self.args.clients} client threads")
         print(f"requests served: {final.get('requests', '?')} (daemon counter; {self.counters.get('ok')} ok answers checked by clients)")
         print(f"errors returned: {final.get('errors', '?')} (daemon counter; {self.counters.get('errors')} seen by malformed clients)")
         print(f"connections: {self.counters.get('connections')} ({self.counters.get('malformed')} malformed, "
@@ -385,7 +419,8 @@ class Soak:
         print(f"reloads: {self.counters.get('hup_good')} good and {self.counters.get('hup_bad')} bad blobs sent; "
               f"daemon counted reloads={final.get('reloads', '?')} reload_failures={final.get('reload_failures', '?')}")
         print(f"crashes: {crashes}")
-        print(f"rss: start {rss_start} KiB, end {rss_end} KiB, growth {growth} KiB (max seen {max(rss_samples)} KiB)")
+        print(f"rss: at launch {rss_launch} KiB; after warm-up (start) {rss_start} KiB, end {rss_end} KiB, "
+              f"growth {growth} KiB (min {min(rss_samples, default=-1)}, max {max(rss_samples, default=-1)} KiB while measured)")
         print(f"wrong answers: {len(self.failures)}")
         for failure in self.failures[:20]:
             print(f"  {failure}")
@@ -398,15 +433,17 @@ class Soak:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--minutes", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=6, help="client threads (default 6)")
+    parser.add_argument("--minutes", type=float, default=10, help="measured time, after the warm-up")
+    parser.add_argument("--warm-up-seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=10, help="client threads (default 10, more than --max-clients)")
     parser.add_argument("--daemon", default=os.path.join(ROOT, ".build", "debug", "bitmlpd"))
     parser.add_argument("--blob", default=os.path.join(ROOT, "Tools", "fuzz", "corpus", "bitblob", "digits-static.bitblob"))
     parser.add_argument("--wide-blob", default=None, help="a valid blob with more inputs than --blob, refused at reload")
     parser.add_argument("--max-clients", type=int, default=8, help="bitmlpd --max-clients (default 8: some clients get busy)")
     parser.add_argument("--timeout", type=int, default=2, help="bitmlpd --timeout in seconds (default 2)")
-    parser.add_argument("--reload-seconds", type=float, default=2)
+    parser.add_argument("--reload-seconds", type=float, default=2, help="between SIGHUPs; 0: no reloads")
     parser.add_argument("--rss-slack-kib", type=int, default=64)
+    parser.add_argument("--report-seconds", type=float, default=60, help="progress line interval")
     args = parser.parse_args()
     if not os.path.exists(args.daemon):
         sys.exit(f"{args.daemon} is missing: swift build --product bitmlpd (or pass --daemon)")

@@ -17,7 +17,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case npy
     /// A NumPy `.npz` archive: the ZIP directory, stored and deflated members, each a `.npy`.
     case npz
-    /// A `.bitblob` or a compressed `BITBLOBZ` container, loaded as `bitmlpd` loads it and run once.
+    /// A `.bitblob` or a compressed `BITBLOBZ` container, loaded as `bitmlpd` loads it and run once;
+    /// a refused plain blob is tried again with its checksums repaired, so that changes reach the
+    /// checks behind the CRCs.
     case bitblob
     /// A bake spec (JSON), as `bitbake-model bake --spec` reads it.
     case bakeSpec = "bake-spec"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the test suite under AddressSanitizer and under UndefinedBehaviorSanitizer
+# (docs/security.md, "Sanitizers"), each in its own build directory so the normal .build is left
+# alone. Not part of .ci/run: each pass rebuilds the whole package instrumented.
+#
+#   Tools/fuzz/sanitizers.sh                 # both, the whole suite
+#   Tools/fuzz/sanitizers.sh address         # one
+#   SANITIZER_FILTER=HostileInput Tools/fuzz/sanitizers.sh address
+#
+# Linking uses lld: with -sanitize=address, gold stops with "internal error in
+# format_file_lineno" on the bitbake-model tool that BitBakePlugin runs.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+sanitizers=(address undefined)
+[ $# -gt 0 ] && sanitizers=("$@")
+jobs=${SANITIZER_JOBS:-2}
+filter=()
+[ -n "${SANITIZER_FILTER:-}" ] && filter=(--filter "$SANITIZER_FILTER")
+
+# Leak reports from ASan are on; a finding aborts the test process, which fails the run.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+status=0
+for sanitizer in "${sanitizers[@]}"; do
+    echo "== swift test --sanitize=$sanitizer"
+    start=$(date +%s)
+    if swift test --build-path ".build-$sanitizer" --sanitize="$sanitizer" -j "$jobs" \
+        -Xswiftc -use-ld=lld -Xlinker --build-id=sha1 "${filter[@]}"; then
+        echo "== $sanitizer: passed in $(( $(date +%s) - start )) s"
+    else
+        echo "== $sanitizer: FAILED after $(( $(date +%s) - start )) s"
+        status=1
+    fi
+done
+exit $status

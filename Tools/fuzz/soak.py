@@ -185,11 +185,28 @@ class Soak:
             if not 0 <= int(parts[1]) < self.outputs or len(parts) != 2 + self.outputs:
                 self.fail(f"{what}: bad answer {line[:120]!r}")
 
+    def send_or_busy(self, sock, data):
+        """Sends `data`; returns False when the daemon refused the connection as busy (it writes
+        `err busy ...` and closes at once, so a long send can fail with EPIPE)."""
+        try:
+            sock.sendall(data)
+            return True
+        except (BrokenPipeError, ConnectionResetError):
+            try:
+                answer = sock.recv(256)
+            except OSError:
+                answer = b""
+            if answer.startswith(b"err busy"):
+                self.counters.add("busy")
+                return False
+            raise
+
     def well_formed_text(self, rng):
         with self.connect() as sock:
             requests = [self.vector_text(rng) for _ in range(rng.randint(1, 20))] + [b"info\n", b"stats\n"]
             rng.shuffle(requests)
-            sock.sendall(b"".join(requests))
+            if not self.send_or_busy(sock, b"".join(requests)):
+                return
             reader = LineReader(sock)
             for _ in requests:
                 line = reader.line()
@@ -205,7 +222,8 @@ class Soak:
             codes = bytes(rng.randrange(256) for _ in range(batch * self.inputs))
             frames = [frame(1, batch, struct.pack(f"<{len(values)}f", *values)),
                       frame(2, batch, struct.pack("<f", 0.0625) + codes), frame(3), frame(4)]
-            sock.sendall(b"".join(frames))
+            if not self.send_or_busy(sock, b"".join(frames)):
+                return
             for expected in (batch, batch, 0, 0):
                 header = read_exact(sock, 16)
                 if header.startswith(b"err busy"):

@@ -35,6 +35,8 @@ work=.build-fuzz/corpus/$target
 artifacts=.build-fuzz/artifacts/$target/
 mkdir -p "$work" "$artifacts" "Tools/fuzz/regressions/$target"
 # ASan: report leaks too (a parser that leaks on an error path leaks per hostile file).
+# Swift's backtracer would catch a crash before ASan and libFuzzer report it (and can hang).
+export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 exec "$binary" "$work" "Tools/fuzz/corpus/$target" "Tools/fuzz/regressions/$target" \
     -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \

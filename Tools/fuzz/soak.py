@@ -165,8 +165,10 @@ class Soak:
         return sock
 
     def request_text(self, text):
+        """The first answer line to `text`, or `err busy ...` when the daemon was full."""
         with self.connect() as sock:
-            sock.sendall(text)
+            if not self.send_or_busy(sock, text):
+                return "err busy"
             return LineReader(sock).line().decode()
 
     def vector_text(self, rng):

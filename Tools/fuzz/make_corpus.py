@@ -10,6 +10,7 @@ one of them in each packing, granularity and container, the bake specs of the do
 example, and daemon requests in both protocol modes (docs/protocol.md).
 """
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -74,6 +75,19 @@ def blobs():
         for name, options in variants.items():
             output = os.path.join(CORPUS, "bitblob", f"mlp-{name}.bitblob")
             subprocess.run([BAKE, "bake", model, "-o", output, *options], check=True, stdout=subprocess.DEVNULL)
+        # 128 -> 8 -> 2: a valid model with more inputs than the digits model, which a daemon
+        # started on digits must refuse at reload (its buffers are sized at start-up); soak.py uses it.
+        rng = random.Random(128)
+        wide = os.path.join(scratch, "wide.safetensors")
+        layers = [("0.weight", [8, 128]), ("0.bias", [8]), ("2.weight", [2, 8]), ("2.bias", [2])]
+        tensors = []
+        for name, shape in layers:
+            count = shape[0] * (shape[1] if len(shape) > 1 else 1)
+            tensors.append((name, "F32", shape, struct.pack(f"<{count}f", *[rng.uniform(-1, 1) for _ in range(count)])))
+        with open(wide, "wb") as file:
+            file.write(safetensors(tensors))
+        subprocess.run([BAKE, "bake", wide, "-o", os.path.join(CORPUS, "bitblob", "wide-128-inputs.bitblob")],
+                       check=True, stdout=subprocess.DEVNULL)
     # The digits model: 64 -> ... -> 10, what the daemon-serve fuzzer serves.
     shutil.copy(os.path.join(ROOT, "Tests", "BakingTests", "Generated", "digits-static.bitblob"),
                 os.path.join(CORPUS, "bitblob", "digits-static.bitblob"))

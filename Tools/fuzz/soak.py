@@ -147,7 +147,7 @@ class Soak:
             ("empty", b""),
             ("huge-container", huge),
         ]
-        if self.args.wide_blob:
+        if self.args.wide_blob and os.path.exists(self.args.wide_blob):
             # A valid model with more inputs than the daemon's buffers: refused at reload.
             self.bad_blobs.append(("wider-model", open(self.args.wide_blob, "rb").read()))
 
@@ -396,7 +396,6 @@ class Soak:
             rss = self.rss_kib()
             if rss_start is None and time.monotonic() >= measure_from:
                 rss_start = rss
-                served_at_start = self.counters.get("connections")
             if rss_start is not None:
                 rss_samples.append(rss)
             if time.monotonic() >= next_report:
@@ -458,7 +457,8 @@ def main():
     parser.add_argument("--clients", type=int, default=10, help="client threads (default 10, more than --max-clients)")
     parser.add_argument("--daemon", default=os.path.join(ROOT, ".build", "debug", "bitmlpd"))
     parser.add_argument("--blob", default=os.path.join(ROOT, "Tools", "fuzz", "corpus", "bitblob", "digits-static.bitblob"))
-    parser.add_argument("--wide-blob", default=None, help="a valid blob with more inputs than --blob, refused at reload")
+    parser.add_argument("--wide-blob", default=os.path.join(ROOT, "Tools", "fuzz", "corpus", "bitblob", "wide-128-inputs.bitblob"),
+                        help="a valid blob with more inputs than --blob, refused at reload")
     parser.add_argument("--max-clients", type=int, default=8, help="bitmlpd --max-clients (default 8: some clients get busy)")
     parser.add_argument("--timeout", type=int, default=2, help="bitmlpd --timeout in seconds (default 2)")
     parser.add_argument("--reload-seconds", type=float, default=2, help="between SIGHUPs; 0: no reloads")

@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Counts malloc calls for the runtime's footprint tests (their test target only).
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
         // MARK: On device
@@ -180,6 +182,47 @@ let package = Package(
 
         // MARK: Tests
 
+        /// Baked random and example models, inputs and arenas shared by the runtime test targets.
+        .target(
+            name: "BitRuntimeTestSupport",
+            dependencies: ["BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
+            path: "Tests/BitRuntimeTestSupport"
+        ),
+        /// The runtime against the bake tool's simulation (every config, kernel and batch), arenas,
+        /// errors, the int8 entry point and mapped files.
+        .testTarget(
+            name: "BitRuntimeTests",
+            dependencies: ["BitRuntime", "BitRuntimeTestSupport", "BitBake", "BitBlob", "BitCore", "BitLayers"],
+            path: "Tests/BitRuntimeTests"
+        ),
+        /// A device-like process for the footprint tests: maps a blob, runs it, reports resident
+        /// memory and allocation counts, with nothing else running in the process.
+        .executableTarget(
+            name: "bitruntime-footprint-probe",
+            dependencies: [
+                "BitBlob",
+                "BitCore",
+                "BitRuntime",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            path: "Tests/BitRuntimeFootprintProbe"
+        ),
+        /// Zero allocations in `infer`, arena sizes, flat resident memory, pinned sizes. Serialized.
+        .testTarget(
+            name: "BitRuntimeFootprintTests",
+            dependencies: [
+                "bitruntime-footprint-probe",
+                "BitRuntime",
+                "BitRuntimeTestSupport",
+                "BitBake",
+                "BitBlob",
+                "BitCore",
+                "BitLayers",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            path: "Tests/BitRuntimeFootprintTests"
+        ),
+
         .testTarget(
             name: "BitmlpdTests",
             dependencies: ["bitmlpd", "BitmlpdClient", "BitmlpdProtocol", "BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
@@ -224,12 +267,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BitBlobTests",
-            dependencies: ["BitBlob", "BitCore"],
+            dependencies: ["BitBlob", "BitCore", "BitLayers"],
             path: "Tests/BitBlobTests"
         ),
         .testTarget(
             name: "BitCoreTests",
-            dependencies: ["BitCore", "BitBake"],
+            dependencies: ["BitCore", "BitBake", "BitLayers"],
             path: "Tests/BitCoreTests",
             resources: [.copy("Fixtures")]
         ),

@@ -22,6 +22,14 @@ public struct MappedFile: ~Copyable {
         let descriptor = path.withCString { bitsys_open_read_only($0) }
         guard descriptor >= 0 else { throw SystemError(operation: "open", path: path, code: bitsys_errno()) }
         defer { _ = bitsys_close(descriptor) }
+        try self.init(descriptor: descriptor, path: path)
+    }
+
+    /// Maps the regular file open read-only as `descriptor`, which stays open and the caller's
+    /// (closing it does not end the mapping). `path` names the file in errors.
+    ///
+    /// - Throws: `SystemError` as `init(path:)`.
+    public init(descriptor: Int32, path: String) throws(SystemError) {
         let size = bitsys_regular_file_size(descriptor)
         guard size >= 0 else { throw SystemError(operation: "fstat", path: path, code: bitsys_errno()) }
         guard size > 0, let length = Int(exactly: size) else {

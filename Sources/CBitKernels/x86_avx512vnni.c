@@ -1,4 +1,4 @@
-// AVX-512 VNNI kernels: 64 packed bytes per step, one VPDPBUSD per plane and activation vector.
+// AVX-512 VNNI kernels: 64 packed bytes per step, one VPDPBUSD per plane, row and vector.
 //
 // A step loads 64 bytes of a row, decodes them into one register of codes (0...2) per plane, and
 // multiplies each with the 64 activations of that plane (`x + p * B + j`). The last partial step
@@ -12,88 +12,37 @@
 
 /// How far ahead (bytes) a long row is prefetched: the hardware prefetcher alone leaves the I2
 /// GEMV at about half the DRAM bandwidth when weights stream from memory; 2 KiB ahead measured best
-/// (`bitbench kernels --cold`).
+/// (`bitbench kernels --cold`). The batched blocks, which read four to eight rows side by side,
+/// use it too with the weights in L3: on a quiet machine it changes nothing, but while neighbours
+/// loaded it, I2 batches of 2 to 8 (4096 x 11008) without it fell to 80-240 GMAC/s in runs where
+/// with it they held 280-480.
 static const size_t prefetch_distance = 2048;
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi2")))
 
-/// Planes 0...3 of 64 i2 bytes: bits 2p and 2p+1 of every byte.
-VNNI BITK_INLINE void decode_i2(__m512i packed, __m512i codes[5]) {
-    const __m512i three = _mm512_set1_epi8(3);
-    codes[0] = _mm512_and_si512(packed, three);
-    codes[1] = _mm512_and_si512(_mm512_srli_epi16(packed, 2), three);
-    codes[2] = _mm512_and_si512(_mm512_srli_epi16(packed, 4), three);
-    codes[3] = _mm512_and_si512(_mm512_srli_epi16(packed, 6), three);
-}
-
-/// Planes 0...4 of 64 t3 bytes: trit p is `((byte * 3^p) mod 256 * 3) >> 8`. Each byte is moved to
-/// the high half of a 16-bit lane so that VPMULLW keeps exactly `byte * 3^p mod 256` there and
-/// VPMULHUW by 3 leaves the trit in the low half; even and odd bytes take one pass each.
-VNNI BITK_INLINE void decode_t3(__m512i packed, __m512i codes[5]) {
-    const __m512i three = _mm512_set1_epi16(3);
-    const __m512i even = _mm512_slli_epi16(packed, 8);
-    const __m512i odd = _mm512_andnot_si512(_mm512_set1_epi16(0x00FF), packed);
-    static const short powers[5] = {1, 3, 9, 27, 81};
-    for (int p = 0; p < 5; p++) {
-        const __m512i power = _mm512_set1_epi16(powers[p]);
-        const __m512i e = p == 0 ? even : _mm512_mullo_epi16(even, power);
-        const __m512i o = p == 0 ? odd : _mm512_mullo_epi16(odd, power);
-        const __m512i trit_even = _mm512_mulhi_epu16(e, three);
-        const __m512i trit_odd = _mm512_mulhi_epu16(o, three);
-        codes[p] = _mm512_or_si512(trit_even, _mm512_slli_epi16(trit_odd, 8));
+/// The codes of plane `p` of a step: `state` starts as the step's 64 packed bytes and the planes
+/// are taken in order 0, 1, ... (T3 advances the state). Plane by plane, so that a block of rows
+/// holds one register per row rather than one per row and plane.
+VNNI BITK_INLINE __m512i decode_plane(int planes, int p, __m512i *state) {
+    if (planes == 4) {
+        // Bits 2p and 2p+1 of every byte.
+        const __m512i shifted = p == 0 ? *state : _mm512_srli_epi16(*state, 2 * p);
+        return _mm512_and_si512(shifted, _mm512_set1_epi8(3));
     }
+    // Trit p of a byte is `((byte * 3^p) mod 256 * 3) >> 8` (docs/formats.md): the state holds
+    // `byte * 3^p mod 256`, multiplied by 3 per plane. VPMULHUW by 3 of an even byte moved to the
+    // high half of its 16-bit lane leaves the trit in the low half; by 3 * 256 of an odd byte in
+    // place (low half cleared) leaves the trit in bits 8 and 9 over junk that the final mask drops.
+    const __m512i t = *state, high = _mm512_set1_epi16((short)0xFF00);
+    const __m512i even = _mm512_mulhi_epu16(_mm512_slli_epi16(t, 8), _mm512_set1_epi16(3));
+    const __m512i odd = _mm512_mulhi_epu16(_mm512_and_si512(t, high), _mm512_set1_epi16(3 << 8));
+    *state = _mm512_add_epi8(t, _mm512_add_epi8(t, t));
+    return _mm512_ternarylogic_epi32(odd, high, even, 0xEA); // (odd & high) | even
 }
 
+/// Every plane of 64 packed bytes.
 VNNI BITK_INLINE void decode(int planes, __m512i packed, __m512i codes[5]) {
-    if (planes == 4) decode_i2(packed, codes);
-    else decode_t3(packed, codes);
-}
-
-/// One tile of `nb` activation vectors against every row. With one or two vectors each plane gets
-/// its own accumulator, so the VPDPBUSD chains run in parallel instead of back to back.
-VNNI BITK_INLINE void tile(const int planes, const int nb, const uint8_t *weights, size_t rows,
-                           size_t bytes_per_row, const int8_t *x, const int32_t *sums,
-                           int32_t *output, size_t output_stride) {
-    const size_t B = bytes_per_row, padded = B * (size_t)planes;
-    const int split = nb <= 2;
-    const int accumulators = split ? nb * planes : nb;
-    for (size_t r = 0; r < rows; r++) {
-        const uint8_t *row = weights + r * B;
-        __m512i acc[10];
-        for (int a = 0; a < accumulators; a++) acc[a] = _mm512_setzero_si512();
-        size_t j = 0;
-        for (; j + 64 <= B; j += 64) {
-            __m512i codes[5];
-            decode(planes, _mm512_loadu_si512(row + j), codes);
-            for (int b = 0; b < nb; b++) {
-                const int8_t *xb = x + (size_t)b * padded + j;
-                for (int p = 0; p < planes; p++) {
-                    const int a = split ? b * planes + p : b;
-                    acc[a] = _mm512_dpbusd_epi32(acc[a], codes[p], _mm512_loadu_si512(xb + p * B));
-                }
-            }
-        }
-        if (j < B) {
-            const __mmask64 mask = _bzhi_u64(~0ULL, (unsigned)(B - j));
-            __m512i codes[5];
-            decode(planes, _mm512_maskz_loadu_epi8(mask, row + j), codes);
-            for (int b = 0; b < nb; b++) {
-                const int8_t *xb = x + (size_t)b * padded + j;
-                for (int p = 0; p < planes; p++) {
-                    const int a = split ? b * planes + p : b;
-                    const __m512i xv = _mm512_maskz_loadu_epi8(mask, xb + p * B);
-                    acc[a] = _mm512_dpbusd_epi32(acc[a], codes[p], xv);
-                }
-            }
-        }
-        for (int b = 0; b < nb; b++) {
-            __m512i total = acc[split ? b * planes : b];
-            if (split) {
-                for (int p = 1; p < planes; p++) total = _mm512_add_epi32(total, acc[b * planes + p]);
-            }
-            output[(size_t)b * output_stride + r] = _mm512_reduce_add_epi32(total) - sums[b];
-        }
-    }
+    for (int p = 0; p < planes; p++) codes[p] = decode_plane(planes, p, &packed);
 }
 
 /// Per 128-bit lane L, the partial sums [a_L, b_L, c_L, d_L] of four accumulators.
@@ -117,8 +66,81 @@ VNNI BITK_INLINE __m512i reduce_sixteen(const __m512i acc[16]) {
                             _mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
+/// `R` consecutive rows against `V` activation vectors, R x V <= 16 accumulators (of 32 registers).
+///
+/// Per 64-byte step and plane the block loads each vector's activations once and multiplies them
+/// with every row's codes, so one activation load serves R VPDPBUSD. Batches need this: a loop that
+/// decodes one row and multiplies it with eight vectors spends a 64-byte activation load on every
+/// VPDPBUSD, and eight 11,008-byte vectors overflow L1 (48 KiB here), so it ran at the rate of L2
+/// loads, about 115 GMAC/s, against 430-490 for blocks of five rows by three vectors (4096 x
+/// 11008, batch 8; the core's VPDPBUSD peak is about 525).
+/// With one row and at most two vectors each plane gets its own accumulator, so that the VPDPBUSD
+/// chains still run in parallel.
+VNNI BITK_INLINE void block(const int planes, const int R, const int V, const uint8_t *weights,
+                            size_t bytes_per_row, const int8_t *x, const int32_t *sums,
+                            int32_t *output, size_t output_stride) {
+    const size_t B = bytes_per_row, padded = B * (size_t)planes;
+    const int split = R * V <= 2;
+    __m512i acc[16];
+    for (int a = 0; a < 16; a++) acc[a] = _mm512_setzero_si512();
+    for (size_t j = 0; j < B; j += 64) {
+        const __mmask64 mask = j + 64 <= B ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(B - j));
+        __m512i state[16];
+        for (int i = 0; i < R; i++) {
+            const uint8_t *row = weights + (size_t)i * B + j;
+            _mm_prefetch((const char *)(row + prefetch_distance), _MM_HINT_T0);
+            state[i] = _mm512_maskz_loadu_epi8(mask, row);
+        }
+        for (int p = 0; p < planes; p++) {
+            __m512i xv[16];
+            for (int v = 0; v < V; v++) {
+                xv[v] = _mm512_maskz_loadu_epi8(mask, x + (size_t)v * padded + (size_t)p * B + j);
+            }
+            for (int i = 0; i < R; i++) {
+                const __m512i codes = decode_plane(planes, p, &state[i]);
+                for (int v = 0; v < V; v++) {
+                    const int a = split ? (v * R + i) * planes + p : v * R + i;
+                    acc[a] = _mm512_dpbusd_epi32(acc[a], codes, xv[v]);
+                }
+            }
+        }
+    }
+    if (split) {
+        for (int k = 0; k < R * V; k++) {
+            acc[k] = acc[k * planes];
+            for (int p = 1; p < planes; p++) acc[k] = _mm512_add_epi32(acc[k], acc[k * planes + p]);
+        }
+    }
+    if (R == 1) {
+        for (int v = 0; v < V; v++) {
+            output[(size_t)v * output_stride] = _mm512_reduce_add_epi32(acc[v]) - sums[v];
+        }
+    } else {
+        // Lane v * R + i of the sums is row i of vector v: move each vector's R lanes to the front.
+        const __m512i totals = reduce_sixteen(acc);
+        const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        for (int v = 0; v < V; v++) {
+            const __m512i first = _mm512_add_epi32(lanes, _mm512_set1_epi32(v * R));
+            const __m512i rows = _mm512_permutexvar_epi32(first, totals);
+            _mm512_mask_storeu_epi32(output + (size_t)v * output_stride, (__mmask16)((1u << R) - 1),
+                                     _mm512_sub_epi32(rows, _mm512_set1_epi32(sums[v])));
+        }
+    }
+}
+
+/// `V` (2...4) activation vectors against every row: blocks of 16 / V rows, then single rows.
+VNNI BITK_INLINE void tile(const int planes, const int V, const uint8_t *weights, size_t rows,
+                           size_t bytes_per_row, const int8_t *x, const int32_t *sums,
+                           int32_t *output, size_t output_stride) {
+    const int R = 16 / V;
+    const size_t B = bytes_per_row;
+    size_t r = 0;
+    for (; r + R <= rows; r += R) block(planes, R, V, weights + r * B, B, x, sums, output + r, output_stride);
+    for (; r < rows; r++) block(planes, 1, V, weights + r * B, B, x, sums, output + r, output_stride);
+}
+
 /// One activation vector: rows in groups of 16 share every activation load and finish with one
-/// transposed reduction and one store; the remaining rows go through `tile`.
+/// transposed reduction and one store; the remaining rows go through `block` one at a time.
 VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows, size_t bytes_per_row,
                            const int8_t *x, int32_t sum, int32_t *output) {
     const size_t B = bytes_per_row;
@@ -173,28 +195,43 @@ VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows
         }
         _mm512_storeu_si512(output + r, _mm512_sub_epi32(reduce_sixteen(acc), sums));
     }
-    if (r < rows) tile(planes, 1, weights + r * B, rows - r, B, x, &sum, output + r, rows - r);
+    for (; r < rows; r++) block(planes, 1, 1, weights + r * B, B, x, &sum, output + r, 0);
 }
+
+/// Vectors per pass over the weights: three for I2 (blocks of five rows, fifteen accumulators),
+/// four for T3 (four rows). Wider tiles read the weights fewer times but keep more activations in
+/// L1 (48 KiB here) across a sweep of the rows. I2 on 4096 x 11008, batch 8 (3 + 3 + 2), measured
+/// against tiles of four: 480 GMAC/s both with 64-byte-aligned activations, 464 against 368 with
+/// activations 32 bytes off (Swift arrays, as in bitbench). T3 spends about seven vector
+/// operations decoding a row's plane (I2: two), so it gains more from sharing them: batch 8 ran at
+/// 314 GMAC/s in tiles of four against 240 in tiles of three. Tiles of eight (2 rows x 8) ran I2 at
+/// 245. Blocking the columns so that the activations stay in L1 whatever the batch lost (50-230
+/// GMAC/s with 256- to 2048-byte chunks): the weights then arrive in short strided runs that the
+/// prefetchers do not keep up with.
+#define MAX_TILE_VECTORS 4
 
 VNNI BITK_INLINE void matmul(const int planes, const uint8_t *weights, size_t rows,
                              size_t bytes_per_row, const int8_t *activations, size_t batch,
                              int32_t *output, size_t output_stride) {
     const size_t padded = bytes_per_row * (size_t)planes;
-    for (size_t b0 = 0; b0 < batch; b0 += BITK_MAX_BATCH_TILE) {
-        const size_t nb = batch - b0 < BITK_MAX_BATCH_TILE ? batch - b0 : BITK_MAX_BATCH_TILE;
+    if (batch == 1) {
+        gemv(planes, weights, rows, bytes_per_row, activations, bitk_sum_i8(activations, padded), output);
+        return;
+    }
+    const size_t widest = planes == 4 ? 3 : MAX_TILE_VECTORS;
+    for (size_t b0 = 0, nb; b0 < batch; b0 += nb) {
+        // Tiles of two or more: one vector left behind a wide tile would be a GEMV, which shares
+        // nothing, so the tile before it gives up one.
+        nb = batch - b0 < widest ? batch - b0 : widest;
+        if (nb > 2 && batch - b0 - nb == 1) nb--;
         const int8_t *x = activations + b0 * padded;
         int32_t *out = output + b0 * output_stride;
-        int32_t sums[BITK_MAX_BATCH_TILE];
+        int32_t sums[MAX_TILE_VECTORS];
         for (size_t b = 0; b < nb; b++) sums[b] = bitk_sum_i8(x + b * padded, padded);
         switch (nb) {
-        case 1: gemv(planes, weights, rows, bytes_per_row, x, sums[0], out); break;
         case 2: tile(planes, 2, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
         case 3: tile(planes, 3, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
-        case 4: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
-        case 5: tile(planes, 5, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
-        case 6: tile(planes, 6, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
-        case 7: tile(planes, 7, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
-        default: tile(planes, 8, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
+        default: tile(planes, 4, weights, rows, bytes_per_row, x, sums, out, output_stride); break;
         }
     }
 }

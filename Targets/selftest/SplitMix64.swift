@@ -1,5 +1,6 @@
 /// SplitMix64 (Steele, Lea and Flood): a tiny generator that gives the same numbers on every
-/// machine, so the board makes exactly the inputs the host made for golden.txt.
+/// machine, so the board makes exactly the inputs the host made for golden.txt. The same sequence
+/// as BitLayers' `SplitMix64`, which this Embedded program cannot import (BitLayers is offline code).
 struct SplitMix64 {
     private var state: UInt64
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import BitBlob
+import BitLayers
 
 @Suite struct CompressionTests {
     private let blob = try! BitBlobWriter.write(Fixtures.contents(features: [300, 64, 10]))
@@ -101,7 +102,7 @@ import Testing
     /// Corrupt compressed bytes anywhere: always an error, never a trap or a wrong blob.
     @Test func corruptedStreamsNeverInflateToAnotherBlob() throws {
         let container = try BitBlobCompression.compress(blob)
-        var random = SeededGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<300 {
             var broken = container
             let offset = Int.random(in: 24..<container.count, using: &random)

@@ -1,6 +1,7 @@
 import BitCore
 import Testing
 @testable import BitBlob
+import BitLayers
 
 /// Corrupted, truncated and extended files: the reader refuses every one with the error of the
 /// first check that fails, and never traps.
@@ -121,7 +122,7 @@ import Testing
     /// be usable: every layer view lies within the file.
     @Test func resealedRandomCorruptionNeverTraps() throws {
         let blob = Fixtures.smallBlob()
-        var random = SeededGenerator(seed: 42)
+        var random = SplitMix64(seed: 42)
         var refused = 0, accepted = 0
         for _ in 0..<3000 {
             var editor = BlobEditor(blob)

@@ -1,22 +1,6 @@
 import BitCore
+import BitLayers
 @testable import BitBlob
-
-/// SplitMix64: reproducible pseudo-random values for test contents.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Builds contents for a chain of layers with random ternary weights and float values.
 enum Fixtures {
@@ -31,7 +15,7 @@ enum Fixtures {
         features: [Int], config: BitQuantConfig = BitQuantConfig(), packing: TernaryPacking = .t3,
         bias: Bool = true, seed: UInt64 = 1
     ) -> BitBlobContents {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         var layers: [BitBlobLayerContents] = []
         for index in 0..<features.count - 1 {
             let inputs = features[index], outputs = features[index + 1]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BitCore
+import BitLayers
 
 @Suite struct IntegerLayerTests {
     /// Runs `requantize` on arrays; returns the output values and their scale.
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func outputsMatchExactArithmeticWithinTheDocumentedBound() throws {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         for trial in 0..<300 {
             let count = Int.random(in: 1...40, using: &generator)
             let accumulators = (0..<count).map { _ in Int32.random(in: -(1 << 20) ... (1 << 20), using: &generator) }
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func dynamicQuantizationFollowsTheFloatRule() throws {
-        var generator = SeededGenerator(seed: 12)
+        var generator = SplitMix64(seed: 12)
         var differences = 0
         var total = 0
         for _ in 0..<200 {
@@ -177,7 +178,7 @@ import Testing
 @Suite struct IntegerLayerVectorTests {
     @Test func requantizeLoopsAgree() throws {
         guard IntegerLayer.hasAVX512 else { return }
-        var generator = SeededGenerator(seed: 31)
+        var generator = SplitMix64(seed: 31)
         for trial in 0..<2000 {
             let count = Int.random(in: 1...41, using: &generator)
             let accumulators = (0..<count).map { _ in
@@ -213,7 +214,7 @@ import Testing
 
     @Test func codeLoopsAgree() throws {
         guard IntegerLayer.hasAVX512 else { return }
-        var generator = SeededGenerator(seed: 32)
+        var generator = SplitMix64(seed: 32)
         for trial in 0..<2000 {
             let count = Int.random(in: 1...41, using: &generator)
             let values = (0..<count).map { _ in Int32.random(in: -(1 << 30) ... (1 << 30), using: &generator) }

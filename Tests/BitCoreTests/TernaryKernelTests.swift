@@ -1,5 +1,6 @@
 import Testing
 import BitCore
+import BitLayers
 
 /// Every kernel this CPU runs equals the scalar reference, bit for bit.
 @Suite struct TernaryKernelTests {
@@ -55,7 +56,7 @@ import BitCore
 
     @Test(arguments: TernaryPacking.allCases)
     func randomInputs(packing: TernaryPacking) throws {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for kernel in Self.fastKernels {
             for shape in Self.shapes {
                 let layout = try TernaryMatrixLayout(packing: packing, rows: shape.rows, columns: shape.columns)
@@ -68,17 +69,40 @@ import BitCore
         }
     }
 
-    /// All +1, all -1, all 0 weights against activations pinned at -128 and 127: the largest sums.
+    /// Every batch size around the batched kernels' tiles (up to four vectors per pass) and row
+    /// blocks (16 / vectors rows: 8, 5 or 4), with row counts that leave every remainder, on short
+    /// rows (one partial 64-byte step) and rows that end inside a step.
+    @Test(arguments: TernaryPacking.allCases)
+    func batchedBlocks(packing: TernaryPacking) throws {
+        var generator = SplitMix64(seed: 11)
+        for kernel in Self.fastKernels {
+            for rows in [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 21] {
+                for columns in [1, 63, 64, 65, 320, 1031] {
+                    let layout = try TernaryMatrixLayout(packing: packing, rows: rows, columns: columns)
+                    for batch in Array(1...9) + [11, 16, 17] {
+                        let codes = [Int8].randomCodes(layout.weightCount, using: &generator)
+                        let x = [Int8].randomActivations(batch * layout.paddedColumns, using: &generator)
+                        try check(kernel, layout: layout, codes: codes, activations: x, batch: batch)
+                    }
+                }
+            }
+        }
+    }
+
+    /// All +1, all -1, all 0 weights against activations pinned at -128 and 127: the largest sums,
+    /// through the single-row paths and full row blocks of every tile width.
     @Test(arguments: TernaryPacking.allCases)
     func extremeInputs(packing: TernaryPacking) throws {
         for kernel in Self.fastKernels {
-            for shape in [(rows: 3, columns: 4097), (rows: 2, columns: 1), (rows: 1, columns: 80)] {
+            for shape in [(rows: 3, columns: 4097), (rows: 17, columns: 4097), (rows: 2, columns: 1), (rows: 1, columns: 80)] {
                 let layout = try TernaryMatrixLayout(packing: packing, rows: shape.rows, columns: shape.columns)
                 for code: Int8 in [-1, 0, 1] {
                     for value: Int8 in [-128, 127, 0] {
-                        let codes = [Int8](repeating: code, count: layout.weightCount)
-                        let x = [Int8](repeating: value, count: 2 * layout.paddedColumns)
-                        try check(kernel, layout: layout, codes: codes, activations: x, batch: 2)
+                        for batch in [1, 2, 3, 4, 9] {
+                            let codes = [Int8](repeating: code, count: layout.weightCount)
+                            let x = [Int8](repeating: value, count: batch * layout.paddedColumns)
+                            try check(kernel, layout: layout, codes: codes, activations: x, batch: batch)
+                        }
                     }
                 }
             }
@@ -132,7 +156,7 @@ import BitCore
 /// Splitting rows over threads changes nothing in the results.
 @Suite struct KernelThreadPoolTests {
     @Test func threadedProductsEqualSingleThreaded() throws {
-        var generator = SeededGenerator(seed: 41)
+        var generator = SplitMix64(seed: 41)
         let pool = try #require(KernelThreadPool(threads: 3, minimumParallelMACs: 0))
         for packing in TernaryPacking.allCases {
             for (rows, columns, batch) in [(97, 3_000, 1), (64, 1_000, 2), (48, 500, 9), (61, 80, 3)] {

@@ -1,5 +1,6 @@
 import Testing
 @testable import BitCore
+import BitLayers
 
 @Suite struct TernaryPackingTests {
     static let shapes: [(rows: Int, columns: Int)] = [
@@ -8,7 +9,7 @@ import Testing
 
     @Test(arguments: TernaryPacking.allCases)
     func roundTripsAnyShape(packing: TernaryPacking) throws {
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         for shape in Self.shapes {
             let layout = try TernaryMatrixLayout(packing: packing, rows: shape.rows, columns: shape.columns)
             let codes = [Int8].randomCodes(layout.weightCount, using: &generator)

@@ -105,6 +105,58 @@ import Testing
         }
     }
 
+    /// Writing the served file in place (`cp new.bitblob served.bitblob`, `truncate`) neither
+    /// crashes the daemon nor changes its answers: the file lease makes the kernel tell the daemon
+    /// first, the daemon moves to a private copy of the model it validated, and only SIGHUP serves
+    /// the new contents.
+    @Test(.enabled(if: grantsFileLeases(), "this file system or user gets no file leases (the daemon then logs so)"))
+    func writingTheServedFileInPlace() throws {
+        let served = digits.directory.appendingPathComponent("in-place-\(UUID().uuidString.prefix(6)).bitblob")
+        try FileManager.default.copyItem(atPath: digits.blob, toPath: served.path)
+        let i2 = try Data(contentsOf: URL(fileURLWithPath: digits.blobI2))
+        /// What `cp` does: open with O_TRUNC (held back by the kernel until the daemon lets go of
+        /// its lease), then write.
+        func overwrite(with bytes: Data) throws {
+            let descriptor = open(served.path, O_WRONLY | O_TRUNC)
+            guard descriptor >= 0 else { throw TestFailure("open: errno \(errno)") }
+            defer { close(descriptor) }
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written == bytes.count else { throw TestFailure("write: \(written) of \(bytes.count) bytes") }
+        }
+        func expectDigitsAnswers(_ connection: DaemonConnection, rows: Range<Int>) throws {
+            for row in rows {
+                let answer = try connection.request(line: digits.line(row))
+                #expect(digits.textAnswerMatches(answer, row: row), "row \(row): \(answer)")
+            }
+        }
+
+        try withDaemon(blob: served.path) { daemon in
+            let connection = try DaemonConnection(path: daemon.socketPath!)
+            try expectDigitsAnswers(connection, rows: 0..<20)
+            try overwrite(with: i2)
+            #expect(daemon.waitForLog("\(served.path) is being written: serving a private copy of the loaded model until SIGHUP"))
+            try expectDigitsAnswers(connection, rows: 20..<40)
+            #expect(try connection.request(line: "info").contains("packing=t3"))
+
+            // The private copy does not depend on the file at all.
+            #expect(truncate(served.path, 0) == 0)
+            try expectDigitsAnswers(connection, rows: 40..<60)
+
+            // SIGHUP serves the file's new contents, leased again.
+            try overwrite(with: i2)
+            daemon.signal(SIGHUP)
+            #expect(daemon.waitForLog("reloaded: info"))
+            #expect(try connection.request(line: "info").contains("packing=i2"))
+            try overwrite(with: Data(digits.blobBytes))
+            #expect(daemon.waitForLog("is being written: serving a private copy", occurrences: 2))
+            #expect(try connection.request(line: "info").contains("packing=i2"))
+
+            let stats = try connection.request(line: "stats")
+            #expect(stats.contains(" errors=0 ") && stats.contains(" reloads=1 reload_failures=0 "), "\(stats)")
+            #expect(!daemon.standardError.contains("no file lease"), "\(daemon.standardError)")
+        }
+    }
+
     /// SIGTERM with requests in flight: every one is answered, then the daemon exits 0 and removes
     /// its socket file.
     @Test func sigtermAnswersRequestsInFlightAndRemovesTheSocket() throws {
@@ -138,6 +190,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(daemon.standardError.contains("SIGINT: stopping"))
     }
+}
+
+/// Whether the kernel grants this process a read lease on a file it made in /tmp, as it does the
+/// daemon on the fixture's files (root, or the file's owner, on a local file system).
+func grantsFileLeases() -> Bool {
+    let path = "/tmp/bitmlpd-lease-probe-\(getpid())"
+    guard FileManager.default.createFile(atPath: path, contents: Data([1])) else { return false }
+    defer { unlink(path) }
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    let setLease: Int32 = 1024  // F_SETLEASE, which Glibc's Swift module leaves out (a GNU extension)
+    return fcntl(descriptor, setLease, Int32(F_RDLCK)) == 0
 }
 
 final class Flag: @unchecked Sendable {

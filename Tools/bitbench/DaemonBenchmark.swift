@@ -13,17 +13,17 @@ struct DaemonBenchmark: ParsableCommand {
         commandName: "daemon",
         abstract: "bitmlpd throughput and p50/p99 latency over its socket, text and binary, 1 and 16 clients.",
         discussion: """
-            Build the daemon first: swift build -c release --product bitmlpd (or pass --daemon with
-            the static build). The digits example is baked with the defaults; the daemon runs pinned
-            to one core (--daemon-core) and the clients on the others. Each client is a connection
-            with one request in flight (a vector of 64 float32 values: a frame, or a comma-separated
-            line); one thread drives all of them with poll (--thread-per-client: a blocking thread
-            each) and checks every answer's class against BitBake's integer simulation. Latency is
-            the client's round trip. The daemon's CPU time per request (user + system, from /proc)
-            gives the requests one core serves when the daemon has it to itself, a figure that holds
-            on a busy machine where the clients' own share of the CPU limits the measured rate. The
-            memory step sends --memory-requests requests (3 in 8 of them malformed, with clients
-            vanishing mid-request and reconnecting) and compares the daemon's VmRSS after the first
+            Build the daemon first: swift build -c release --product bitmlpd (or pass --daemon with \
+            the static build). The digits example is baked with the defaults; the daemon runs pinned \
+            to one core (--daemon-core) and the clients on the others. Each client is a connection \
+            with one request in flight (a vector of 64 float32 values: a frame, or a comma-separated \
+            line); one thread drives all of them with poll (--thread-per-client: a blocking thread \
+            each) and checks every answer's class against BitBake's integer simulation. Latency is \
+            the client's round trip. The daemon's CPU time per request (user + system, from /proc) \
+            gives the requests one core serves when the daemon has it to itself, a figure that holds \
+            on a busy machine where the clients' own share of the CPU limits the measured rate. The \
+            memory step sends --memory-requests requests (3 in 8 of them malformed, with clients \
+            vanishing mid-request and reconnecting) and compares the daemon's VmRSS after the first \
             1,000 and after all of them.
             """)
 

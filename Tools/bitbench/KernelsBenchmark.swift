@@ -7,12 +7,12 @@ struct KernelsBenchmark: ParsableCommand {
         commandName: "kernels",
         abstract: "Ternary matrix products (I2, T3; every kernel this CPU runs) against float32 peers.",
         discussion: """
-            Shapes are rows x columns (outputs x inputs). For each shape and batch the table gives the
-            best time of one product, MAC/s, packed-weight bytes read per second, the speed-up over the
-            peer (OpenBLAS cblas_sgemv/sgemm on one thread when libopenblas is installed, else the
-            Swift SIMD float32 baseline) and the share of the read bandwidth of the memory level the
-            weights live in (probed at start). --cold cycles through >= 1 GiB of weight copies so every
-            product streams its weights from DRAM. Every kernel's output is checked against the first
+            Shapes are rows x columns (outputs x inputs). For each shape and batch the table gives the \
+            best time of one product, MAC/s, packed-weight bytes read per second, the speed-up over the \
+            peer (OpenBLAS cblas_sgemv/sgemm on one thread when libopenblas is installed, else the \
+            Swift SIMD float32 baseline) and the share of the read bandwidth of the memory level the \
+            weights live in (probed at start). --cold cycles through >= 1 GiB of weight copies so every \
+            product streams its weights from DRAM. Every kernel's output is checked against the first \
             kernel's (the scalar reference unless skipped); a mismatch fails the run.
             """)
 

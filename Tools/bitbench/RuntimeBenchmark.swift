@@ -13,9 +13,9 @@ struct RuntimeBenchmark: ParsableCommand {
         commandName: "runtime",
         abstract: "BitMLPRuntime latency and throughput against a float32 forward pass of the same model.",
         discussion: """
-            Models: the digits example (Targets/examples/digits/digits-mlp.safetensors, baked with the
-            defaults) and a random 1024-1024-1024-10 MLP. Latency is the best time of one float
-            vector in, class out; throughput runs batches of --batch vectors. The float32 forward pass
+            Models: the digits example (Targets/examples/digits/digits-mlp.safetensors, baked with the \
+            defaults) and a random 1024-1024-1024-10 MLP. Latency is the best time of one float \
+            vector in, class out; throughput runs batches of --batch vectors. The float32 forward pass \
             multiplies the same float weights with the 16-lane SIMD baseline of `bitbench kernels`.
             """)
 

@@ -30,28 +30,11 @@ public enum Engine: String, CaseIterable, Sendable, Codable {
         }
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: arenaBytes, alignment: 64)
         defer { arena.deallocate() }
-        var outputs = IntegerOutputs(classCount: model.outputFeatures)
         do {
             var runtime = try BitMLPRuntime(model: model, arena: arena, maximumBatch: batchLimit)
-            try inputs.values.withUnsafeBufferPointer { (values) throws(RuntimeError) in
-                var start = 0
-                while start < inputs.rows {
-                    let batch = min(batchLimit, inputs.rows - start)
-                    let slice = UnsafeBufferPointer(
-                        rebasing: values[start * inputs.columns ..< (start + batch) * inputs.columns])
-                    let result = try runtime.infer(slice, batch: batch)
-                    for vector in 0..<batch {
-                        outputs.logits.append(contentsOf: result.logits(vector))
-                        outputs.exponents.append(result.exponent(vector))
-                        outputs.classes.append(result.predictedClass(vector))
-                    }
-                    start += batch
-                    progress(start)
-                }
-            }
+            return try runtime.run(inputs, batch: batchLimit, progress: progress)
         } catch {
             throw BakeError("runtime: \(error)")
         }
-        return outputs
     }
 }

@@ -31,6 +31,10 @@
 // module merge errors; so only the one prototype is declared.
 extern int accept4(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length, int flags);
 #endif
+#ifndef F_SETLEASE
+// Linux's lease command, also GNU-only in glibc's headers; its value is the same on every architecture.
+#define F_SETLEASE 1024
+#endif
 
 /// The calling thread's errno.
 static inline int bitsys_errno(void) { return errno; }
@@ -58,6 +62,12 @@ static inline const void *bitsys_map_read_only(int fd, size_t length) {
     void *address = mmap(NULL, length, PROT_READ, MAP_PRIVATE, fd, 0);
     return address == MAP_FAILED ? NULL : address;
 }
+
+/// fcntl(fd, F_SETLEASE, F_RDLCK) on a file open read-only: before another process opens the file
+/// for writing or truncates it, the kernel sends this one SIGIO and holds the other back until the
+/// descriptor is closed (or /proc/sys/fs/lease-break-time seconds pass). Fails with EAGAIN when the
+/// file is open for writing, EACCES when this process neither owns the file nor has CAP_LEASE.
+static inline int bitsys_take_read_lease(int fd) { return fcntl(fd, F_SETLEASE, F_RDLCK); }
 
 /// munmap of a mapping made by bitsys_map_read_only.
 static inline int bitsys_unmap(const void *address, size_t length) {
@@ -180,10 +190,12 @@ static inline int bitsys_poll(struct pollfd *fds, size_t count, int timeout_ms) 
 
 static const int bitsys_sighup = SIGHUP;
 static const int bitsys_sigint = SIGINT;
+static const int bitsys_sigio = SIGIO;
 static const int bitsys_sigterm = SIGTERM;
 
-/// Ignores SIGPIPE, blocks SIGHUP, SIGINT and SIGTERM and returns a non-blocking signalfd that
-/// reports them, so a poll() loop handles signals as ordinary events; -1 on failure.
+/// Ignores SIGPIPE, blocks SIGHUP, SIGINT, SIGTERM and SIGIO (a broken file lease) and returns a
+/// non-blocking signalfd that reports them, so a poll() loop handles signals as ordinary events;
+/// -1 on failure.
 static inline int bitsys_open_signal_descriptor(void) {
     struct sigaction ignore;
     memset(&ignore, 0, sizeof(ignore));
@@ -194,6 +206,7 @@ static inline int bitsys_open_signal_descriptor(void) {
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGIO);
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }

@@ -1,4 +1,5 @@
 import BitRuntime
+import CBitSystem
 
 /// The serving loop: one thread, one `poll`, a fixed table of clients.
 ///
@@ -117,6 +118,7 @@ struct Daemon: ~Copyable {
             openClients = 1
         }
         Log.event("model \(String(decoding: self.model.info, as: UTF8.self))")
+        logLeaseFailure()
     }
 
     /// Serves until SIGTERM or SIGINT (or, with `--stdio`, the end of input); returns the exit status.
@@ -318,6 +320,8 @@ struct Daemon: ~Copyable {
             switch signal {
             case .hangup:
                 reload()
+            case .leaseBroken:
+                moveToPrivateCopy()
             case .stop(let name):
                 guard stoppingSince == nil else { continue }
                 beginStopping(name)
@@ -359,10 +363,34 @@ struct Daemon: ~Copyable {
             model = replacement
             statistics.reloads += 1
             Log.event("reloaded: \(String(decoding: model.info, as: UTF8.self))")
+            logLeaseFailure()
         } catch {
             statistics.reloadFailures += 1
             Log.event("reload failed, still serving the previous model: \(error)")
         }
+    }
+
+    /// The served file is about to be written or truncated: the model moves to a private copy of
+    /// the bytes it validated, which closes the lease and lets the writer go on. The new file is
+    /// served after SIGHUP, as always.
+    private mutating func moveToPrivateCopy() {
+        guard model.isLeased else { return }
+        do throws(StartupError) {
+            let copy = try ServedModel(privateCopyOf: model, maximumBatch: options.maximumBatch)
+            model = copy
+            Log.event("\(model.path) is being written: serving a private copy of the loaded model until SIGHUP")
+        } catch {
+            model.releaseLease()
+            Log.event("\(model.path) is being written and no private copy could be made (\(error)); serving it in place")
+        }
+    }
+
+    /// Says once per load when the served file could not be leased: writing it in place would
+    /// then change the weights under the running model.
+    func logLeaseFailure() {
+        guard let code = model.leaseFailure else { return }
+        let reason = bitsys_strerror(code).map { String(cString: $0) } ?? "errno \(code)"
+        Log.event("\(model.path): no file lease (\(reason)); replace the file by rename, never write it in place")
     }
 
     private mutating func shutDown() {

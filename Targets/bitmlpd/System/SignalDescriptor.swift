@@ -9,12 +9,15 @@ struct SignalDescriptor {
         case hangup
         /// SIGINT or SIGTERM: finish what is in flight and exit.
         case stop(name: StaticString)
+        /// SIGIO: the kernel broke the read lease on the served file, which someone is about to
+        /// write or truncate.
+        case leaseBroken
     }
 
     let descriptor: Descriptor
 
-    /// Ignores SIGPIPE (a vanished client becomes EPIPE on write), blocks SIGHUP, SIGINT and
-    /// SIGTERM and opens the signalfd that reports them. The C calls are `sigaction`,
+    /// Ignores SIGPIPE (a vanished client becomes EPIPE on write), blocks SIGHUP, SIGINT, SIGTERM
+    /// and SIGIO and opens the signalfd that reports them. The C calls are `sigaction`,
     /// `sigprocmask` and `signalfd`.
     static func open() throws(StartupError) -> SignalDescriptor {
         let fd = bitsys_open_signal_descriptor()
@@ -30,6 +33,7 @@ struct SignalDescriptor {
             if number == bitsys_sighup { return .hangup }
             if number == bitsys_sigterm { return .stop(name: "SIGTERM") }
             if number == bitsys_sigint { return .stop(name: "SIGINT") }
+            if number == bitsys_sigio { return .leaseBroken }
         }
     }
 }

@@ -140,6 +140,14 @@ let package = Package(
             path: "Tools/bitbench"
         ),
 
+        /// Fuzz entry points, one per parser of untrusted bytes (docs/security.md): what the libFuzzer
+        /// binaries of Tools/fuzz/build.sh and the hostile-input tests run.
+        .target(
+            name: "BitFuzz",
+            dependencies: ["BitBake", "BitBlob", "BitCore", "BitRuntime", "BitmlpdProtocol", "CZlib"],
+            path: "Tools/fuzz/BitFuzz"
+        ),
+
         // MARK: Plugins
 
         /// Bakes the model file in a target into Swift sources at `swift build` (docs/baking.md).
@@ -248,6 +256,14 @@ let package = Package(
             dependencies: ["digits-classify", "BitBake", "BitBlob", "BitCore", "BitLayers", "BitRuntime"],
             path: "Tests/BakingTests",
             exclude: ["Generated/README.md", "Generated/digits-static.bitblob"]
+        ),
+        /// Every committed fuzz corpus and regression input through every fuzz entry point, the
+        /// daemon's serving path on the same bytes, and seeded structure-aware mutations of valid
+        /// safetensors, .npz and .bitblob files (docs/security.md).
+        .testTarget(
+            name: "HostileInputTests",
+            dependencies: ["BitFuzz", "bitmlpd", "BitBake", "BitBlob", "BitCore"],
+            path: "Tests/HostileInputTests"
         ),
         .testTarget(
             name: "BitBlobTests",

@@ -110,7 +110,10 @@ import Testing
         #expect(argmax.storedType == .int64 && argmax.shape == [360])
 
         let data = try DataFile(contentsOf: URL(fileURLWithPath: Repository.digitsTest), requireLabels: true)
-        let expected = try IntegerSimulation(model: BlobBuffer(contentsOf: URL(fileURLWithPath: blob)).model).run(data.inputs)
+        // The model is a view into the buffer's memory: the buffer must outlive the simulation
+        // (AddressSanitizer found it freed before run when it was a temporary).
+        let buffer = try BlobBuffer(contentsOf: URL(fileURLWithPath: blob))
+        let expected = try withExtendedLifetime(buffer) { try IntegerSimulation(model: buffer.model).run(data.inputs) }
         #expect(logits.floatValues.map(\.bitPattern) == expected.floatLogits.map(\.bitPattern))
         #expect(argmax.integerValues == expected.classes)
 

@@ -182,7 +182,7 @@ struct Daemon: ~Copyable {
 
     /// Reads only while an answer fits in the output queue: a client that does not read its
     /// answers stops being read (and is dropped after the timeout), never buffered without bound.
-    private func wantsInput(_ connection: Connection) -> Bool {
+    func wantsInput(_ connection: Connection) -> Bool {
         !connection.inputClosed && !connection.closeAfterFlush
             && connection.outbound.freeCapacity >= maximumResponse && connection.inbound.freeCapacity > 0
     }

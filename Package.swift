@@ -262,7 +262,7 @@ let package = Package(
         /// safetensors, .npz and .bitblob files (docs/security.md).
         .testTarget(
             name: "HostileInputTests",
-            dependencies: ["BitFuzz", "bitmlpd", "BitBake", "BitBlob", "BitCore"],
+            dependencies: ["BitFuzz", "bitmlpd", "BitBake", "BitBlob", "BitCore", "BitLayers"],
             path: "Tests/HostileInputTests"
         ),
         .testTarget(

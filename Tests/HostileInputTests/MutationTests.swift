@@ -1,4 +1,5 @@
 import BitFuzz
+import BitLayers
 import Foundation
 import Testing
 
@@ -89,19 +90,8 @@ import Testing
 
 // MARK: - Generator
 
-/// SplitMix64: small, fast, and the same sequence on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Choices for the mutators, from BitLayers' seeded generator (the same sequence on every machine).
+extension SplitMix64 {
     /// 0 ..< bound.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
 

@@ -37,7 +37,7 @@ struct RuntimeBenchmark: ParsableCommand {
         print("bitbench runtime: one thread; kernel \(TernaryKernel.best.name); packing \(packing.name); best of runs over \(milliseconds) ms")
         print("")
         print(
-            Format.padRight("model", to: 22) + Format.padRight("engine", to: 22) + Format.pad("us/inference", to: 14)
+            Format.padRight("model", to: 26) + Format.padRight("engine", to: 22) + Format.pad("us/inference", to: 14)
                 + Format.pad("inferences/s", to: 14) + Format.pad("x float32", to: 11))
         let source = try FloatModelFile(url: URL(fileURLWithPath: example), spec: nil)
         try benchmark(name: "digits 64-256-256-10", model: source.model, packing: packing, timing: timing)
@@ -68,7 +68,7 @@ struct RuntimeBenchmark: ParsableCommand {
             return (single, batched)
         }
         func row(_ engine: String, _ seconds: Double, _ baseline: Double) -> String {
-            Format.padRight(name, to: 22) + Format.padRight(engine, to: 22)
+            Format.padRight(name, to: 26) + Format.padRight(engine, to: 22)
                 + Format.number(seconds * 1e6, digits: 2, width: 14) + Format.number(1 / seconds, digits: 0, width: 14)
                 + Format.number(baseline / seconds, digits: 2, width: 11)
         }

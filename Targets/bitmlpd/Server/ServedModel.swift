@@ -59,8 +59,9 @@ struct ServedModel: ~Copyable {
                 maximumBatch: maximumBatch, fileBytes: bytes.count, compressed: false, digest: digest)
             return
         }
-        // Inflated into memory of its own, the model needs neither the file nor a lease.
-        lease?.close()
+        // Inflated into memory of its own, the model needs neither the file nor the lease once
+        // the inflate has read the mapping.
+        defer { lease?.close() }
         let size: Int
         let memory: UnsafeMutableRawBufferPointer
         do {

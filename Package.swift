@@ -144,7 +144,7 @@ let package = Package(
         /// binaries of Tools/fuzz/build.sh and the hostile-input tests run.
         .target(
             name: "BitFuzz",
-            dependencies: ["BitBake", "BitBlob", "BitCore", "BitRuntime", "BitmlpdProtocol", "CZlib"],
+            dependencies: ["BitBake", "BitBlob", "BitCore", "BitRuntime", "BitmlpdProtocol"],
             path: "Tools/fuzz/BitFuzz"
         ),
 

@@ -1,3 +1,4 @@
+import BitBlob
 import BitFuzz
 import BitLayers
 import Foundation
@@ -136,18 +137,10 @@ extension Array where Element == UInt8 {
     }
 }
 
-/// zlib's CRC-32 (the polynomial of ZIP and .bitblob).
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { index in
-        var crc = UInt32(index)
-        for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        return crc
-    }
-
+extension CRC32 {
+    /// The CRC-32 of part of a file being mutated.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
+        bytes.withUnsafeBytes { checksum($0) }
     }
 }
 
@@ -321,7 +314,7 @@ enum BlobMutator {
     static let layerFields = [(0, 4), (4, 4), (8, 1), (9, 1), (10, 2), (12, 4), (16, 4), (20, 4), (24, 4), (28, 4), (32, 4), (36, 4), (40, 4)]
 
     static func isContainer(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 8 && bytes.load(0, width: 8) == 0x5A42_4F4C_4254_4942
+        bytes.withUnsafeBytes(BitBlobCompression.isContainer)
     }
 
     /// The section table: (entry offset, kind, section offset, length).

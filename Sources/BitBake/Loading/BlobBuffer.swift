@@ -26,7 +26,7 @@ public final class BlobBuffer: @unchecked Sendable {
 
     /// Validates blob bytes held in memory (a fresh bake, a test), copying them.
     public init(fileBytes: [UInt8], name: String) throws(BakeError) {
-        let compressed = fileBytes.starts(with: Array("BITBLOBZ".utf8))
+        let compressed = fileBytes.withUnsafeBytes(BitBlobCompression.isContainer)
         let size: Int
         do {
             size = compressed

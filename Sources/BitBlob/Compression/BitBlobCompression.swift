@@ -72,6 +72,11 @@ public enum BitBlobCompression {
         return output
     }
 
+    /// Whether `bytes` start with the container magic (`BITBLOBZ`); a plain blob does not.
+    public static func isContainer(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 8 && bytes.loadUnaligned(as: UInt64.self) == magic.littleEndian
+    }
+
     /// The size of the blob in a container, from its checked header: what `inflate` needs.
     ///
     /// - Throws: `BitBlobError.truncatedContainer`, `.badContainerMagic`, `.nonZeroReserved` or

@@ -53,7 +53,7 @@ struct ServedModel: ~Copyable {
         if !leased { _ = bitsys_close(descriptor) }
         let bytes = file.bytes
         let digest = SHA256.hash(bytes)
-        guard bytes.count >= 8, bytes.loadUnaligned(as: UInt64.self) == BitBlobCompression.magic.littleEndian else {
+        guard BitBlobCompression.isContainer(bytes) else {
             try self.init(
                 path: path, blob: bytes, mapping: file, lease: lease, leaseFailure: leaseFailure, ownedBlob: nil,
                 maximumBatch: maximumBatch, fileBytes: bytes.count, compressed: false, digest: digest)

@@ -1,7 +1,6 @@
 import BitBlob
 import BitCore
 import BitRuntime
-import CZlib
 
 /// A `.bitblob` (or a compressed container), loaded as `bitmlpd` loads one: inflate when the
 /// container magic is there, validate, allocate the arena the blob asks for, build the engine and
@@ -17,8 +16,7 @@ enum Blob {
         if let base = bytes.baseAddress, bytes.count > 0 { copy.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
         let file = UnsafeRawBufferPointer(rebasing: copy[0..<bytes.count])
 
-        let isContainer = file.count >= 8 && file.loadUnaligned(as: UInt64.self) == BitBlobCompression.magic.littleEndian
-        guard isContainer else {
+        guard BitBlobCompression.isContainer(file) else {
             let outcome = try validateAndRun(file)
             // Random changes almost never keep the CRCs right, so they stop at the first CRC
             // check. Again with every checksum and the file size repaired: the same change now
@@ -106,21 +104,17 @@ enum Blob {
             let offset = UInt64(littleEndian: blob.loadUnaligned(fromByteOffset: entry + 8, as: UInt64.self))
             let length = UInt64(littleEndian: blob.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self))
             guard offset <= UInt64(blob.count), length <= UInt64(blob.count) - offset else { continue }
-            let crc = checksum(UnsafeRawBufferPointer(rebasing: blob[Int(offset)..<Int(offset + length)]))
+            let crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: blob[Int(offset)..<Int(offset + length)]))
             if blob.loadUnaligned(fromByteOffset: entry + 24, as: UInt32.self) != crc.littleEndian { sectionsChanged = true }
             blob.storeBytes(of: crc.littleEndian, toByteOffset: entry + 24, as: UInt32.self)
         }
-        let tableCRC = checksum(UnsafeRawBufferPointer(rebasing: blob[BitBlobFormat.headerSize..<tableEnd]))
+        let tableCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: blob[BitBlobFormat.headerSize..<tableEnd]))
         blob.storeBytes(of: tableCRC.littleEndian, toByteOffset: 28, as: UInt32.self)
-        let headerCRC = checksum(UnsafeRawBufferPointer(rebasing: blob[0..<32]))
+        let headerCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: blob[0..<32]))
         let headerChanged = blob.loadUnaligned(fromByteOffset: 32, as: UInt32.self) != headerCRC.littleEndian
         blob.storeBytes(of: headerCRC.littleEndian, toByteOffset: 32, as: UInt32.self)
         return sectionsChanged || headerChanged
             || original != (blob.loadUnaligned(fromByteOffset: 16, as: UInt64.self), blob.loadUnaligned(fromByteOffset: 28, as: UInt64.self))
-    }
-
-    private static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        UInt32(truncatingIfNeeded: crc32_z(0, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count))
     }
 
     /// The layers chain: the first takes the model's inputs, each takes the previous one's

@@ -1,3 +1,5 @@
+import BitBlob
+
 /// The structure of a ZIP archive (PKWARE APPNOTE 6.3), read from its central directory and
 /// checked against the file before any member is extracted.
 ///

@@ -185,4 +185,38 @@ import BitLayers
         #expect(KernelThreadPool(threads: 0) == nil)
         #expect(KernelThreadPool(threads: 65) == nil)
     }
+
+    /// Runs back to back (workers still polling), after the workers have gone to sleep, and pools
+    /// stopped right after a run: every run computes every row.
+    @Test func runsWhilePollingAndAfterSleeping() async throws {
+        var generator = SplitMix64(seed: 43)
+        let layout = try TernaryMatrixLayout(packing: .i2, rows: 64, columns: 256)
+        let packed = try layout.pack([Int8].randomCodes(layout.weightCount, using: &generator))
+        let x = [Int8].randomActivations(layout.paddedColumns, using: &generator)
+        let kernel = TernaryKernel.best
+        func product(_ threads: KernelThreadPool?) throws -> [Int32] {
+            var y = [Int32](repeating: .min, count: layout.rows)
+            try packed.withUnsafeBytes { weights in
+                try x.withUnsafeBufferPointer { activations in
+                    try y.withUnsafeMutableBufferPointer { output in
+                        try kernel.multiply(
+                            weights: weights, layout: layout, activations: activations, batch: 1, output: output,
+                            threads: threads)
+                    }
+                }
+            }
+            return y
+        }
+        let expected = try product(nil)
+        let pool = try #require(KernelThreadPool(threads: 2, minimumParallelMACs: 0))
+        for _ in 0..<500 { #expect(try product(pool) == expected) }
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(20))  // past the polling: the workers sleep
+            #expect(try product(pool) == expected)
+        }
+        for _ in 0..<20 {
+            let shortLived = try #require(KernelThreadPool(threads: 2, minimumParallelMACs: 0))
+            #expect(try product(shortLived) == expected)
+        }
+    }
 }

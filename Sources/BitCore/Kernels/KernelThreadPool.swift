@@ -9,7 +9,8 @@ import CBitKernels
 /// try kernel.multiply(weights: w, layout: layout, activations: x, batch: 1, output: y, threads: threads)
 /// ```
 ///
-/// Running a product wakes the workers through a condition variable, which costs microseconds:
+/// Between products the workers poll for about 200 microseconds, then sleep on a condition
+/// variable; waking a sleeping worker costs microseconds (about 20 in a virtual machine), so
 /// products below `minimumParallelMACs` multiply-accumulates run on the calling thread alone. A pool
 /// runs one product at a time; do not share one pool between threads that multiply concurrently.
 public final class KernelThreadPool {

@@ -135,10 +135,13 @@ let package = Package(
                 "BitmlpdClient",
                 "BitmlpdProtocol",
                 "BitRuntime",
+                "CBitBenchProbes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/bitbench"
         ),
+        /// Memory-read and multiply-peak probes in C (the widest loads the CPU has), for bitbench only.
+        .target(name: "CBitBenchProbes", path: "Tools/bitbench-probes"),
 
         /// Fuzz entry points, one per parser of untrusted bytes (docs/security.md): what the libFuzzer
         /// binaries of Tools/fuzz/build.sh and the hostile-input tests run.

@@ -11,9 +11,12 @@ struct KernelsBenchmark: ParsableCommand {
             best time of one product, MAC/s, packed-weight bytes read per second, the speed-up over the \
             peer (OpenBLAS cblas_sgemv/sgemm on one thread when libopenblas is installed, else the \
             Swift SIMD float32 baseline) and the share of the read bandwidth of the memory level the \
-            weights live in (probed at start). --cold cycles through >= 1 GiB of weight copies so every \
-            product streams its weights from DRAM. Every kernel's output is checked against the first \
-            kernel's (the scalar reference unless skipped); a mismatch fails the run.
+            weights live in, probed at start with as many threads as the row uses (the start also \
+            gives the VPDPBUSD peak where the CPU has AVX-512 VNNI). --cold cycles through >= 1 GiB of \
+            weight copies so every product streams its weights from DRAM, and reads the same copies \
+            again after each row for the DRAM bandwidth that row is compared with (it drifts with the \
+            neighbours' load). Every kernel's output is checked against the first kernel's (the scalar \
+            reference unless skipped); a mismatch fails the run.
             """)
 
     @Option(name: .long, parsing: .upToNextOption, help: "Shapes as ROWSxCOLUMNS.")
@@ -47,13 +50,23 @@ struct KernelsBenchmark: ParsableCommand {
               + threads.map(String.init).joined(separator: ", ") + "; best of runs over \(milliseconds) ms each")
         print("kernels on this CPU: \(TernaryKernel.supported.map(\.name).joined(separator: ", ")); best: \(TernaryKernel.best.name)")
         print("peer: " + (openBLAS.map { "OpenBLAS \($0.path), one thread" } ?? "Swift float32 SIMD baseline (install libopenblas-dev for OpenBLAS)"))
-        var bandwidths: [(name: String, bytes: Int, perSecond: Double)] = []
-        for level in MemoryBandwidth.levels {
-            bandwidths.append((level.name, level.bytes, MemoryBandwidth.readBandwidth(bytes: level.bytes, timing: timing)))
+        var bandwidths: [Int: [Bandwidth]] = [:]
+        let buffers = MachineBounds.levels.map { MachineBounds.filledBuffer(bytes: $0.bytes) }
+        defer { for buffer in buffers { buffer.deallocate() } }
+        // One thread always: the float32 baselines and the one-thread rows compare with it.
+        for (count, pool) in [(1, nil)] + zip(threads, pools) where bandwidths[count] == nil {
+            bandwidths[count] = zip(MachineBounds.levels, buffers).map { level, buffer in
+                Bandwidth(
+                    name: level.name, bytes: level.bytes,
+                    perSecond: MachineBounds.readBandwidth(of: UnsafeRawBufferPointer(buffer), threads: pool, timing: timing))
+            }
+            print("read bandwidth, \(count) thread\(count == 1 ? "" : "s"): " + bandwidths[count]!.map {
+                "\($0.name) (\($0.bytes >> 10) KiB) \(Format.fixed($0.perSecond / 1e9, digits: 1)) GB/s"
+            }.joined(separator: ", "))
         }
-        print("read bandwidth, one core: " + bandwidths.map {
-            "\($0.name) (\($0.bytes >> 10) KiB) \(Format.fixed($0.perSecond / 1e9, digits: 1)) GB/s"
-        }.joined(separator: ", "))
+        if let peak = MachineBounds.vnniPeak(timing: timing) {
+            print("VPDPBUSD on registers alone, one core: \(Format.fixed(peak / 1e9, digits: 1)) GMAC/s")
+        }
         print("")
         print(
             Format.padRight("shape", to: 12) + Format.pad("batch", to: 6) + "  " + Format.padRight("kernel", to: 24)
@@ -64,7 +77,8 @@ struct KernelsBenchmark: ParsableCommand {
             for batch in batches {
                 let context = ShapeRun(
                     rows: rows, columns: columns, batch: batch, timing: timing, pools: pools, openBLAS: openBLAS,
-                    threadCounts: threads, bandwidths: bandwidths, cold: cold, skipReference: skipReference)
+                    threadCounts: threads, bandwidths: bandwidths,
+                    dramBuffer: cold ? UnsafeRawBufferPointer(buffers.last!) : nil, skipReference: skipReference)
                 mismatches += try context.run()
             }
         }
@@ -93,8 +107,10 @@ private struct ShapeRun {
     let pools: [KernelThreadPool?]
     let openBLAS: OpenBLAS?
     let threadCounts: [Int]
-    let bandwidths: [(name: String, bytes: Int, perSecond: Double)]
-    let cold: Bool
+    let bandwidths: [Int: [Bandwidth]]
+    /// The DRAM probe's buffer when the run is cold: read again after every row.
+    let dramBuffer: UnsafeRawBufferPointer?
+    private var cold: Bool { dramBuffer != nil }
     let skipReference: Bool
 
     private var macs: Double { Double(rows) * Double(columns) * Double(batch) }
@@ -116,7 +132,7 @@ private struct ShapeRun {
                 openBLAS.setThreadCount(count)
                 let seconds = timing.best { openBLAS.multiply(matrix, input, batch: batch, into: &output) }.seconds
                 if count == 1 { peerTime = seconds }
-                peerRows.append(row("float32 openblas x\(count)", seconds, bytes: floatBytes))
+                peerRows.append(row("float32 openblas x\(count)", seconds, bytes: floatBytes, threads: pool(count)))
             }
             openBLAS.setThreadCount(1)
         }
@@ -163,7 +179,7 @@ private struct ShapeRun {
                         mismatches += 1
                     }
                     if expected == nil { expected = result }
-                    print(row(name, seconds, bytes: Double(layout.byteCount), peer: peerTime))
+                    print(row(name, seconds, bytes: Double(layout.byteCount), threads: pool, peer: peerTime))
                 }
             }
         }
@@ -171,17 +187,39 @@ private struct ShapeRun {
         return mismatches
     }
 
-    /// One table row; `% bw` compares the weight bytes read per second with the bandwidth of the
-    /// level the weights live in (DRAM when cold, else the smallest probed level that holds them).
-    private func row(_ name: String, _ seconds: Double, bytes: Double, peer: Double? = nil) -> String {
-        let level = cold ? bandwidths.last! : (bandwidths.first { Double($0.bytes) >= bytes } ?? bandwidths.last!)
-        let share = bytes / seconds / level.perSecond * 100
+    /// The pool of `count` threads (nil for one).
+    private func pool(_ count: Int) -> KernelThreadPool? {
+        zip(threadCounts, pools).first { $0.0 == count }?.1 ?? nil
+    }
+
+    /// One table row; `% bw` compares the weight bytes read per second with the bandwidth that as many
+    /// threads read from the level the weights live in: the smallest probed level that holds them, or
+    /// DRAM when cold, probed again right after the row (DRAM bandwidth drifts with the neighbours'
+    /// load).
+    private func row(
+        _ name: String, _ seconds: Double, bytes: Double, threads pool: KernelThreadPool? = nil, peer: Double? = nil
+    ) -> String {
+        let bandwidth: Double
+        if let dramBuffer {
+            bandwidth = MachineBounds.readBandwidth(of: dramBuffer, threads: pool, timing: timing)
+        } else {
+            let probed = bandwidths[pool?.count ?? 1]!
+            bandwidth = (probed.first { Double($0.bytes) >= bytes } ?? probed.last!).perSecond
+        }
+        let share = bytes / seconds / bandwidth * 100
         return label + Format.padRight(name, to: 24) + Format.number(seconds * 1e6, digits: 1, width: 11)
             + Format.number(macs / seconds / 1e9, digits: 2, width: 9)
             + Format.number(bytes / seconds / 1e9, digits: 2, width: 9)
             + Format.number(peer.map { $0 / seconds } ?? 1, digits: 2, width: 8)
             + Format.number(share, digits: 0, width: 6) + "%"
     }
+}
+
+/// The read bandwidth probed at one memory level.
+private struct Bandwidth {
+    let name: String
+    let bytes: Int
+    let perSecond: Double
 }
 
 /// `count` copies of one packed matrix in one allocation (64-byte aligned each), so that a cold run

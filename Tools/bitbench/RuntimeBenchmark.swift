@@ -61,7 +61,7 @@ struct RuntimeBenchmark: ParsableCommand {
         defer { arena.deallocate() }
         var runtime = try BitMLPRuntime(model: blob.model, arena: arena, maximumBatch: batch)
         var sink = 0
-        let (single, batched) = try vectors.withUnsafeBufferPointer { all in
+        let (single, batched) = vectors.withUnsafeBufferPointer { all in
             let one = UnsafeBufferPointer(rebasing: all[0..<inputs])
             let single = timing.best { sink &+= try! runtime.infer(one, batch: 1).predictedClass(0) }.seconds
             let batched = timing.best { sink &+= try! runtime.infer(all, batch: batch).predictedClass(0) }.seconds / Double(batch)

@@ -39,4 +39,17 @@ public final class KernelThreadPool {
     deinit {
         bitk_pool_destroy(pool)
     }
+
+    /// Calls `body(index, count)` once on every thread of the pool, the calling thread as index 0,
+    /// and returns when every call has returned.
+    public func run(_ body: (_ index: Int, _ count: Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            var task = body
+            withUnsafeMutablePointer(to: &task) { context in
+                bitk_pool_run(pool, { context, index, count in
+                    context!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(Int(index), Int(count))
+                }, context)
+            }
+        }
+    }
 }

@@ -114,21 +114,18 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
         guard let packed = weights.baseAddress?.assumingMemoryBound(to: UInt8.self),
             let x = activations.baseAddress, let y = output.baseAddress
         else { return }  // Unreachable: every count above is positive.
-        var product = RowProduct(
+        let product = RowProduct(
             kernel: self, weights: packed, layout: layout, activations: x, batch: batch, output: y)
         let macs = layout.weightCount.multipliedReportingOverflow(by: batch)
         if let threads, threads.count > 1, macs.overflow || macs.partialValue >= threads.minimumParallelMACs,
             layout.rows >= 16 * threads.count
         {
-            withUnsafeMutablePointer(to: &product) { context in
-                bitk_pool_run(threads.pool, { context, index, count in
-                    let product = context!.assumingMemoryBound(to: RowProduct.self).pointee
-                    // Row blocks of 16 keep the fast kernels' row groups whole.
-                    let blocks = (product.layout.rows + 15) / 16
-                    let start = min(product.layout.rows, Int(index) * blocks / Int(count) * 16)
-                    let end = min(product.layout.rows, (Int(index) + 1) * blocks / Int(count) * 16)
-                    product.run(rows: start..<end)
-                }, context)
+            threads.run { index, count in
+                // Row blocks of 16 keep the fast kernels' row groups whole.
+                let blocks = (layout.rows + 15) / 16
+                let start = min(layout.rows, index * blocks / count * 16)
+                let end = min(layout.rows, (index + 1) * blocks / count * 16)
+                product.run(rows: start..<end)
             }
         } else {
             product.run(rows: 0..<layout.rows)

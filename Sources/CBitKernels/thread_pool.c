@@ -140,6 +140,8 @@ void bitk_pool_run(bitk_pool *pool, bitk_task task, void *context) {
         pause_briefly();
     }
     pthread_mutex_lock(&pool->lock);
-    while (atomic_load_explicit(&pool->pending, memory_order_acquire) > 0) pthread_cond_wait(&pool->done, &pool->lock);
+    while (atomic_load_explicit(&pool->pending, memory_order_acquire) > 0) {
+        pthread_cond_wait(&pool->done, &pool->lock);
+    }
     pthread_mutex_unlock(&pool->lock);
 }

@@ -11,9 +11,9 @@
 #include "kernel_support.h"
 
 /// How far ahead (bytes) the weights are prefetched, in two steps: into L1 2 KiB ahead of a row's
-/// loads, and into L2 8 KiB ahead in memory (the next rows). From DRAM (`bitbench kernels --cold`,
-/// 4096 x 11008) the hardware prefetcher alone left the I2 GEMV at about 59 GMAC/s; the L1
-/// prefetch raised it to 93-97 (62-66% of the read probe), the L2 prefetch on top to 115-125
+/// loads, and into L2 8 KiB ahead in memory (the next rows). From DRAM (4096 x 11008, `bitbench
+/// kernels --weights cold`) the hardware prefetcher alone left the I2 GEMV at about 59 GMAC/s; the
+/// L1 prefetch raised it to 93-97 (62-66% of the read probe), the L2 prefetch on top to 115-125
 /// (79-85%). In the batched blocks, which read four to eight rows side by side, the L2 prefetch
 /// lands in a later block: cold I2 batches of 2 to 8 went from 120-170 to 220-310 GMAC/s. With the
 /// weights in L3 neither changes the hot figures beyond noise (within 4%), and while neighbours

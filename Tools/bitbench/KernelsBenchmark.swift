@@ -12,11 +12,17 @@ struct KernelsBenchmark: ParsableCommand {
             peer (OpenBLAS cblas_sgemv/sgemm on one thread when libopenblas is installed, else the \
             Swift SIMD float32 baseline) and the share of the read bandwidth of the memory level the \
             weights live in, probed at start with as many threads as the row uses (the start also \
-            gives the VPDPBUSD peak where the CPU has AVX-512 VNNI). --cold cycles through >= 1 GiB of \
-            weight copies so every product streams its weights from DRAM, and reads the same copies \
-            again after each row for the DRAM bandwidth that row is compared with (it drifts with the \
-            neighbours' load). Every kernel's output is checked against the first kernel's (the scalar \
-            reference unless skipped); a mismatch fails the run.
+            gives the VPDPBUSD peak where the CPU has AVX-512 VNNI). Cold weights: the run cycles \
+            through >= 1 GiB of weight copies so every product streams its weights from DRAM, and \
+            reads DRAM again after each row for the bandwidth that row is compared with (it drifts with \
+            the neighbours' load). Every kernel's output is checked against the first kernel's (the \
+            scalar reference unless skipped); a mismatch fails the run. The run ends with a summary of \
+            the fastest kernel on the largest shape: speed-ups over the peer, shares of the bounds, \
+            batch and thread scaling, the smallest shape against the largest.
+
+            All of docs/performance.md's kernel table in one run:
+              bitbench kernels --shapes 256x256 4096x11008 --batches 1 8 --threads 1 2 \\
+                --skip-reference --weights hot cold
             """)
 
     @Option(name: .long, parsing: .upToNextOption, help: "Shapes as ROWSxCOLUMNS.")
@@ -34,8 +40,10 @@ struct KernelsBenchmark: ParsableCommand {
     @Flag(name: .long, help: "Skip the scalar reference kernel (slow on large shapes).")
     var skipReference = false
 
-    @Flag(name: .long, help: "Stream weights from DRAM: cycle through copies totalling at least 1 GiB.")
-    var cold = false
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Where the weights come from: hot (reused from cache) and/or cold (streamed from DRAM).")
+    var weights: [WeightResidence] = [.hot]
 
     mutating func run() throws {
         let parsed = try shapes.map(Self.parseShape)
@@ -46,7 +54,7 @@ struct KernelsBenchmark: ParsableCommand {
             return pool
         }
         let openBLAS = OpenBLAS()
-        print("bitbench kernels: \(cold ? "cold (weights from DRAM)" : "hot (weights reused)"); threads "
+        print("bitbench kernels: weights " + weights.map(\.rawValue).joined(separator: ", ") + "; threads "
               + threads.map(String.init).joined(separator: ", ") + "; best of runs over \(milliseconds) ms each")
         print("kernels on this CPU: \(TernaryKernel.supported.map(\.name).joined(separator: ", ")); best: \(TernaryKernel.best.name)")
         print("peer: " + (openBLAS.map { "OpenBLAS \($0.path), one thread" } ?? "Swift float32 SIMD baseline (install libopenblas-dev for OpenBLAS)"))
@@ -64,24 +72,32 @@ struct KernelsBenchmark: ParsableCommand {
                 "\($0.name) (\($0.bytes >> 10) KiB) \(Format.fixed($0.perSecond / 1e9, digits: 1)) GB/s"
             }.joined(separator: ", "))
         }
-        if let peak = MachineBounds.vnniPeak(timing: timing) {
-            print("VPDPBUSD on registers alone, one core: \(Format.fixed(peak / 1e9, digits: 1)) GMAC/s")
+        let vnniPeak = MachineBounds.vnniPeak(timing: timing)
+        if let vnniPeak {
+            print("VPDPBUSD on registers alone, one core: \(Format.fixed(vnniPeak / 1e9, digits: 1)) GMAC/s")
         }
-        print("")
-        print(
-            Format.padRight("shape", to: 12) + Format.pad("batch", to: 6) + "  " + Format.padRight("kernel", to: 24)
-                + Format.pad("us", to: 11) + Format.pad("GMAC/s", to: 9) + Format.pad("w GB/s", to: 9)
-                + Format.pad("x peer", to: 8) + Format.pad("% bw", to: 7))
-        var mismatches = 0
-        for (rows, columns) in parsed {
-            for batch in batches {
-                let context = ShapeRun(
-                    rows: rows, columns: columns, batch: batch, timing: timing, pools: pools, openBLAS: openBLAS,
-                    threadCounts: threads, bandwidths: bandwidths,
-                    dramBuffer: cold ? UnsafeRawBufferPointer(buffers.last!) : nil, skipReference: skipReference)
-                mismatches += try context.run()
+        var figures: [KernelFigure] = []
+        for residence in weights {
+            print("")
+            print(residence == .hot ? "hot: weights reused from cache" : "cold: weights streamed from DRAM")
+            print(
+                Format.padRight("shape", to: 12) + Format.pad("batch", to: 6) + "  " + Format.padRight("kernel", to: 24)
+                    + Format.pad("us", to: 11) + Format.pad("GMAC/s", to: 9) + Format.pad("w GB/s", to: 9)
+                    + Format.pad("x peer", to: 8) + Format.pad("% bw", to: 7))
+            for (rows, columns) in parsed {
+                for batch in batches {
+                    let context = ShapeRun(
+                        rows: rows, columns: columns, batch: batch, timing: timing, pools: pools, openBLAS: openBLAS,
+                        threadCounts: threads, bandwidths: bandwidths,
+                        dramBuffer: residence == .cold ? UnsafeRawBufferPointer(buffers.last!) : nil,
+                        skipReference: skipReference)
+                    figures += try context.run()
+                }
             }
         }
+        let summary = KernelsSummary(figures: figures, kernel: TernaryKernel.best, vnniPeak: vnniPeak)
+        for line in summary.lines() { print(line) }
+        let mismatches = figures.filter { !$0.matchesReference }.count
         if mismatches > 0 {
             throw ValidationError("\(mismatches) kernel result(s) differed from the reference")
         }
@@ -116,8 +132,8 @@ private struct ShapeRun {
     private var macs: Double { Double(rows) * Double(columns) * Double(batch) }
     private var label: String { Format.padRight("\(rows)x\(columns)", to: 12) + Format.pad(String(batch), to: 6) + "  " }
 
-    /// Runs everything for this shape; returns the number of kernels whose output was wrong.
-    func run() throws -> Int {
+    /// Runs everything for this shape and prints a row per figure.
+    func run() throws -> [KernelFigure] {
         var generator = SystemRandomNumberGenerator()
         var matrix = FloatMatrix(rows: rows, columns: columns, values: [])
         matrix.values = (0..<rows * columns).map { _ in Float.random(in: -1...1, using: &generator) }
@@ -126,22 +142,23 @@ private struct ShapeRun {
         let floatBytes = Double(rows * columns * 4)
         let swiftTime = timing.best { matrix.multiply(input, batch: batch, into: &output) }.seconds
         var peerTime = swiftTime
-        var peerRows: [String] = []
+        var peerTimes: [(threads: Int, seconds: Double)] = []
         if let openBLAS {
             for count in threadCounts {
                 openBLAS.setThreadCount(count)
                 let seconds = timing.best { openBLAS.multiply(matrix, input, batch: batch, into: &output) }.seconds
                 if count == 1 { peerTime = seconds }
-                peerRows.append(row("float32 openblas x\(count)", seconds, bytes: floatBytes, threads: pool(count)))
+                peerTimes.append((count, seconds))
             }
             openBLAS.setThreadCount(1)
         }
-        print(row("float32 swift simd", swiftTime, bytes: floatBytes, peer: peerTime))
-        for line in peerRows { print(line) }
+        var figures = [figure("float32 swift simd", swiftTime, bytes: floatBytes, peer: peerTime)]
+        for (count, seconds) in peerTimes {
+            figures.append(figure("float32 openblas", seconds, bytes: floatBytes, threads: pool(count), peer: peerTime))
+        }
         matrix.values = []
 
         let codes = (0..<rows * columns).map { _ in Int8.random(in: -1...1, using: &generator) }
-        var mismatches = 0
         for packing in TernaryPacking.allCases {
             let layout = try TernaryMatrixLayout(packing: packing, rows: rows, columns: columns)
             let copies = WeightCopies(packed: try layout.pack(codes), count: cold ? max(1, (1 << 30) / layout.byteCount + 1) : 1)
@@ -173,18 +190,15 @@ private struct ShapeRun {
                             }
                         }.seconds / Double(copies.count)
                     }
-                    var name = "\(packing.name) \(kernel.name)" + (pool.map { " x\($0.count)" } ?? "")
-                    if let expected, expected != result {
-                        name += " MISMATCH"
-                        mismatches += 1
-                    }
+                    figures.append(figure(
+                        "\(packing.name) \(kernel.name)", seconds, bytes: Double(layout.byteCount), threads: pool,
+                        peer: peerTime, matchesReference: expected.map { $0 == result } ?? true))
                     if expected == nil { expected = result }
-                    print(row(name, seconds, bytes: Double(layout.byteCount), threads: pool, peer: peerTime))
                 }
             }
         }
         print("")
-        return mismatches
+        return figures
     }
 
     /// The pool of `count` threads (nil for one).
@@ -192,13 +206,15 @@ private struct ShapeRun {
         zip(threadCounts, pools).first { $0.0 == count }?.1 ?? nil
     }
 
-    /// One table row; `% bw` compares the weight bytes read per second with the bandwidth that as many
-    /// threads read from the level the weights live in: the smallest probed level that holds them, or
-    /// DRAM when cold, probed again right after the row (DRAM bandwidth drifts with the neighbours'
-    /// load).
-    private func row(
-        _ name: String, _ seconds: Double, bytes: Double, threads pool: KernelThreadPool? = nil, peer: Double? = nil
-    ) -> String {
+    /// One figure, printed as a table row; `% bw` compares the weight bytes read per second with the
+    /// bandwidth that as many threads read from the level the weights live in: the smallest probed
+    /// level that holds them, or DRAM when cold, probed again right after the row (DRAM bandwidth
+    /// drifts with the neighbours' load). The row names a pool's threads as `xN` and a result that
+    /// differs from the first kernel's as MISMATCH.
+    private func figure(
+        _ kernel: String, _ seconds: Double, bytes: Double, threads pool: KernelThreadPool? = nil, peer: Double,
+        matchesReference: Bool = true
+    ) -> KernelFigure {
         let bandwidth: Double
         if let dramBuffer {
             bandwidth = MachineBounds.readBandwidth(of: dramBuffer, threads: pool, timing: timing)
@@ -206,12 +222,19 @@ private struct ShapeRun {
             let probed = bandwidths[pool?.count ?? 1]!
             bandwidth = (probed.first { Double($0.bytes) >= bytes } ?? probed.last!).perSecond
         }
-        let share = bytes / seconds / bandwidth * 100
-        return label + Format.padRight(name, to: 24) + Format.number(seconds * 1e6, digits: 1, width: 11)
-            + Format.number(macs / seconds / 1e9, digits: 2, width: 9)
-            + Format.number(bytes / seconds / 1e9, digits: 2, width: 9)
-            + Format.number(peer.map { $0 / seconds } ?? 1, digits: 2, width: 8)
-            + Format.number(share, digits: 0, width: 6) + "%"
+        let figure = KernelFigure(
+            rows: rows, columns: columns, batch: batch, cold: cold, kernel: kernel, threads: pool?.count ?? 1,
+            macsPerSecond: macs / seconds, peerSpeedUp: peer / seconds, bandwidthShare: bytes / seconds / bandwidth,
+            matchesReference: matchesReference)
+        let name = kernel + (kernel.hasPrefix("float32 openblas") || pool != nil ? " x\(figure.threads)" : "")
+            + (matchesReference ? "" : " MISMATCH")
+        print(
+            label + Format.padRight(name, to: 24) + Format.number(seconds * 1e6, digits: 1, width: 11)
+                + Format.number(figure.macsPerSecond / 1e9, digits: 2, width: 9)
+                + Format.number(bytes / seconds / 1e9, digits: 2, width: 9)
+                + Format.number(figure.peerSpeedUp, digits: 2, width: 8)
+                + Format.number(figure.bandwidthShare * 100, digits: 0, width: 6) + "%")
+        return figure
     }
 }
 

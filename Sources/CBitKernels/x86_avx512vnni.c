@@ -159,8 +159,11 @@ VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows
             __m512i xv[5];
             for (int p = 0; p < planes; p++) xv[p] = _mm512_maskz_loadu_epi8(mask, x + (size_t)p * B);
             for (int i = 0; i < 16; i++) {
+                const uint8_t *row = weights + (r + (size_t)i) * B;
+                _mm_prefetch((const char *)(row + l1_prefetch_distance), _MM_HINT_T0);
+                _mm_prefetch((const char *)(row + l2_prefetch_distance), _MM_HINT_T2);
                 __m512i codes[5];
-                decode(planes, _mm512_maskz_loadu_epi8(mask, weights + (r + (size_t)i) * B), codes);
+                decode(planes, _mm512_maskz_loadu_epi8(mask, row), codes);
                 acc[i] = _mm512_setzero_si512();
                 for (int p = 0; p < planes; p++) acc[i] = _mm512_dpbusd_epi32(acc[i], codes[p], xv[p]);
             }

@@ -31,7 +31,12 @@ struct KernelsBenchmark: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Batch sizes (activation vectors per product).")
     var batches: [Int] = [1, 8]
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Thread counts for the fast kernels and OpenBLAS.")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: """
+            Thread counts for the fast kernels and OpenBLAS. A pool splits products of at least 2^22 \
+            MACs with 16 rows per thread; smaller ones get no row for it.
+            """)
     var threads: [Int] = [1]
 
     @Option(name: .long, help: "Milliseconds spent timing each figure (after at least 3 runs).")
@@ -60,7 +65,6 @@ struct KernelsBenchmark: ParsableCommand {
         print("peer: " + (openBLAS.map { "OpenBLAS \($0.path), one thread" } ?? "Swift float32 SIMD baseline (install libopenblas-dev for OpenBLAS)"))
         var bandwidths: [Int: [Bandwidth]] = [:]
         let buffers = MachineBounds.levels.map { MachineBounds.filledBuffer(bytes: $0.bytes) }
-        defer { for buffer in buffers { buffer.deallocate() } }
         // One thread always: the float32 baselines and the one-thread rows compare with it.
         for (count, pool) in [(1, nil)] + zip(threads, pools) where bandwidths[count] == nil {
             bandwidths[count] = zip(MachineBounds.levels, buffers).map { level, buffer in
@@ -72,6 +76,10 @@ struct KernelsBenchmark: ParsableCommand {
                 "\($0.name) (\($0.bytes >> 10) KiB) \(Format.fixed($0.perSecond / 1e9, digits: 1)) GB/s"
             }.joined(separator: ", "))
         }
+        // Only a cold run reads DRAM again, after each of its rows.
+        let dramBuffer = weights.contains(.cold) ? buffers.last! : nil
+        for buffer in buffers where buffer.baseAddress != dramBuffer?.baseAddress { buffer.deallocate() }
+        defer { dramBuffer?.deallocate() }
         let vnniPeak = MachineBounds.vnniPeak(timing: timing)
         if let vnniPeak {
             print("VPDPBUSD on registers alone, one core: \(Format.fixed(vnniPeak / 1e9, digits: 1)) GMAC/s")
@@ -89,7 +97,7 @@ struct KernelsBenchmark: ParsableCommand {
                     let context = ShapeRun(
                         rows: rows, columns: columns, batch: batch, timing: timing, pools: pools, openBLAS: openBLAS,
                         threadCounts: threads, bandwidths: bandwidths,
-                        dramBuffer: residence == .cold ? UnsafeRawBufferPointer(buffers.last!) : nil,
+                        dramBuffer: residence == .cold ? dramBuffer.map(UnsafeRawBufferPointer.init) : nil,
                         skipReference: skipReference)
                     figures += try context.run()
                 }
@@ -152,9 +160,10 @@ private struct ShapeRun {
             }
             openBLAS.setThreadCount(1)
         }
-        var figures = [figure("float32 swift simd", swiftTime, bytes: floatBytes, peer: peerTime)]
+        var figures = [figure("float32 swift simd", swiftTime, bytes: floatBytes, peer: peerTime, streamed: false)]
         for (count, seconds) in peerTimes {
-            figures.append(figure("float32 openblas", seconds, bytes: floatBytes, threads: pool(count), peer: peerTime))
+            figures.append(figure(
+                "float32 openblas", seconds, bytes: floatBytes, threads: pool(count), peer: peerTime, streamed: false))
         }
         matrix.values = []
 
@@ -174,7 +183,11 @@ private struct ShapeRun {
             let x = UnsafeBufferPointer(activationBytes.bindMemory(to: Int8.self))
             var expected: [Int32]?
             for kernel in TernaryKernel.supported where !(skipReference && kernel == .reference) {
-                for pool in pools where !(kernel == .reference && (pool != nil || cold)) {
+                // A pool row only where the pool splits the product: a smaller one runs on the
+                // calling thread and would repeat the one-thread row under another name.
+                for pool in pools where !(kernel == .reference && (pool != nil || cold))
+                    && pool.map({ $0.splits(layout, batch: batch) }) ?? true
+                {
                     var result = [Int32](repeating: 0, count: rows * batch)
                     let seconds = try result.withUnsafeMutableBufferPointer { y in
                         try kernel.multiply(weights: copies[0], layout: layout, activations: x, batch: batch, output: y, threads: pool)
@@ -207,16 +220,17 @@ private struct ShapeRun {
     }
 
     /// One figure, printed as a table row; `% bw` compares the weight bytes read per second with the
-    /// bandwidth that as many threads read from the level the weights live in: the smallest probed
-    /// level that holds them, or DRAM when cold, probed again right after the row (DRAM bandwidth
-    /// drifts with the neighbours' load). The row names a pool's threads as `xN` and a result that
-    /// differs from the first kernel's as MISMATCH.
+    /// bandwidth that as many threads read from the level the weights live in: DRAM when they are
+    /// `streamed` through copies in a cold run, probed again right after the row (DRAM bandwidth
+    /// drifts with the neighbours' load), else the smallest probed level that holds them (the float
+    /// peers reuse one matrix even in a cold run). The row names a pool's threads as `xN` and a result
+    /// that differs from the first kernel's as MISMATCH.
     private func figure(
         _ kernel: String, _ seconds: Double, bytes: Double, threads pool: KernelThreadPool? = nil, peer: Double,
-        matchesReference: Bool = true
+        streamed: Bool = true, matchesReference: Bool = true
     ) -> KernelFigure {
         let bandwidth: Double
-        if let dramBuffer {
+        if let dramBuffer, streamed {
             bandwidth = MachineBounds.readBandwidth(of: dramBuffer, threads: pool, timing: timing)
         } else {
             let probed = bandwidths[pool?.count ?? 1]!

@@ -40,8 +40,20 @@ public final class KernelThreadPool {
         bitk_pool_destroy(pool)
     }
 
+    /// Whether `TernaryKernel.multiply` splits a product of `layout` by `batch` vectors over the
+    /// threads: it needs at least `minimumParallelMACs` multiply-accumulates and 16 rows (one row
+    /// group of the fast kernels) per thread; other products run on the calling thread.
+    public func splits(_ layout: TernaryMatrixLayout, batch: Int) -> Bool {
+        let macs = layout.weightCount.multipliedReportingOverflow(by: batch)
+        return count > 1 && (macs.overflow || macs.partialValue >= minimumParallelMACs) && layout.rows >= 16 * count
+    }
+
     /// Calls `body(index, count)` once on every thread of the pool, the calling thread as index 0,
     /// and returns when every call has returned.
+    ///
+    /// The calls run at the same time: `body` must keep each index to its own data (writes to
+    /// shared state need their own synchronisation), and must not run this pool or multiply with
+    /// it, which would wait for itself.
     public func run(_ body: (_ index: Int, _ count: Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             var task = body

@@ -88,8 +88,8 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
     ///   - activations: `batch * layout.paddedColumns` codes; vector `b` starts at
     ///     `b * paddedColumns`. Entries past `layout.columns` meet weight code 0, so any value works.
     ///   - output: `batch * layout.rows` accumulators; vector `b`'s start at `b * rows`.
-    ///   - threads: a pool to split the rows over, for products of at least its
-    ///     `minimumParallelMACs`; the results are the same with or without it.
+    ///   - threads: a pool to split the rows over, for the products it `splits`; the results are
+    ///     the same with or without it.
     /// - Throws: `BitCoreError.bufferSize` for a wrong length, `.unsupportedKernel` when this CPU
     ///   cannot run the variant. Nothing is written when it throws.
     public func multiply(
@@ -116,10 +116,7 @@ public enum TernaryKernel: UInt8, Hashable, Sendable, CaseIterable {
         else { return }  // Unreachable: every count above is positive.
         let product = RowProduct(
             kernel: self, weights: packed, layout: layout, activations: x, batch: batch, output: y)
-        let macs = layout.weightCount.multipliedReportingOverflow(by: batch)
-        if let threads, threads.count > 1, macs.overflow || macs.partialValue >= threads.minimumParallelMACs,
-            layout.rows >= 16 * threads.count
-        {
+        if let threads, threads.splits(layout, batch: batch) {
             threads.run { index, count in
                 // Row blocks of 16 keep the fast kernels' row groups whole.
                 let blocks = (layout.rows + 15) / 16

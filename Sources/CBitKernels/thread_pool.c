@@ -6,7 +6,7 @@
 // waking a sleeping worker and then the caller added about 20 to each here (a KVM guest: a futex
 // wake-up, then the host scheduling an idle vCPU): `bitbench kernels --threads 2` on 4096 x 11008
 // ran I2 at 1.53x one thread and T3 at 1.74x with a pool that always slept, 1.80-2.01x and
-// 1.95-1.98x with this one. Workers poll for the next run, and the caller for the end of this
+// 1.94-1.99x with this one. Workers poll for the next run, and the caller for the end of this
 // one, for `poll_nanoseconds`, then fall back to the condition variables; an idle pool costs
 // nothing once its workers sleep. Polling yields the core every `pauses_per_yield` pauses, so
 // that a pool with more threads than free cores does not starve the thread it waits for. Measured

@@ -13,9 +13,9 @@
 /// How far ahead (bytes) the weights are prefetched, in two steps: into L1 2 KiB ahead of a row's
 /// loads, and into L2 8 KiB ahead in memory (the next rows). From DRAM (4096 x 11008, `bitbench
 /// kernels --weights cold`) the hardware prefetcher alone left the I2 GEMV at about 59 GMAC/s; the
-/// L1 prefetch raised it to 93-97 (62-66% of the read probe), the L2 prefetch on top to 115-125
+/// L1 prefetch raised it to 92-97 (61-66% of the read probe), the L2 prefetch on top to 116-126
 /// (79-85%). In the batched blocks, which read four to eight rows side by side, the L2 prefetch
-/// lands in a later block: cold I2 batches of 2 to 8 went from 120-170 to 220-310 GMAC/s. With the
+/// lands in a later block: cold I2 batches of 2 to 8 went from 120-170 to 222-313 GMAC/s. With the
 /// weights in L3 neither changes the hot figures beyond noise (within 4%), and while neighbours
 /// loaded the machine the L1 prefetch kept I2 batches of 2 to 8 at 280-480 GMAC/s where without it
 /// they fell to 80-240.

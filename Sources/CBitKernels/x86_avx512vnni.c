@@ -24,6 +24,13 @@ static const size_t l2_prefetch_distance = 8192;
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi2")))
 
+/// Prefetches the weights that follow `at`: the line `l1_prefetch_distance` ahead into L1 and the
+/// one `l2_prefetch_distance` ahead into L2.
+BITK_INLINE void prefetch_ahead(const uint8_t *at) {
+    _mm_prefetch((const char *)(at + l1_prefetch_distance), _MM_HINT_T0);
+    _mm_prefetch((const char *)(at + l2_prefetch_distance), _MM_HINT_T2);
+}
+
 /// The codes of plane `p` of a step: `state` starts as the step's 64 packed bytes and the planes
 /// are taken in order 0, 1, ... (T3 advances the state). Plane by plane, so that a block of rows
 /// holds one register per row rather than one per row and plane.
@@ -92,8 +99,7 @@ VNNI BITK_INLINE void block(const int planes, const int R, const int V, const ui
         __m512i state[16];
         for (int i = 0; i < R; i++) {
             const uint8_t *row = weights + (size_t)i * B + j;
-            _mm_prefetch((const char *)(row + l1_prefetch_distance), _MM_HINT_T0);
-            _mm_prefetch((const char *)(row + l2_prefetch_distance), _MM_HINT_T2);
+            prefetch_ahead(row);
             state[i] = _mm512_maskz_loadu_epi8(mask, row);
         }
         for (int p = 0; p < planes; p++) {
@@ -160,8 +166,7 @@ VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows
             for (int p = 0; p < planes; p++) xv[p] = _mm512_maskz_loadu_epi8(mask, x + (size_t)p * B);
             for (int i = 0; i < 16; i++) {
                 const uint8_t *row = weights + (r + (size_t)i) * B;
-                _mm_prefetch((const char *)(row + l1_prefetch_distance), _MM_HINT_T0);
-                _mm_prefetch((const char *)(row + l2_prefetch_distance), _MM_HINT_T2);
+                prefetch_ahead(row);
                 __m512i codes[5];
                 decode(planes, _mm512_maskz_loadu_epi8(mask, row), codes);
                 acc[i] = _mm512_setzero_si512();
@@ -177,10 +182,10 @@ VNNI BITK_INLINE void gemv(const int planes, const uint8_t *weights, size_t rows
                 for (int p = 0; p < planes; p++) even[p] = odd[p] = _mm512_setzero_si512();
                 size_t j = 0;
                 for (; j + 128 <= B; j += 128) {
-                    _mm_prefetch((const char *)(row + j + l1_prefetch_distance), _MM_HINT_T0);
+                    // Both lines into L1, one L2 prefetch per two lines: as fast cold as one per
+                    // line, and cheaper hot.
+                    prefetch_ahead(row + j);
                     _mm_prefetch((const char *)(row + j + l1_prefetch_distance + 64), _MM_HINT_T0);
-                    // One L2 prefetch per two lines: as fast cold as one per line, and cheaper hot.
-                    _mm_prefetch((const char *)(row + j + l2_prefetch_distance), _MM_HINT_T2);
                     __m512i first[5], second[5];
                     decode(planes, _mm512_loadu_si512(row + j), first);
                     decode(planes, _mm512_loadu_si512(row + j + 64), second);

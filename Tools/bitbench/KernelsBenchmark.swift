@@ -96,7 +96,7 @@ struct KernelsBenchmark: ParsableCommand {
                 for batch in batches {
                     let context = ShapeRun(
                         rows: rows, columns: columns, batch: batch, timing: timing, pools: pools, openBLAS: openBLAS,
-                        threadCounts: threads, bandwidths: bandwidths,
+                        bandwidths: bandwidths,
                         dramBuffer: residence == .cold ? dramBuffer.map(UnsafeRawBufferPointer.init) : nil,
                         skipReference: skipReference)
                     figures += try context.run()
@@ -128,9 +128,9 @@ private struct ShapeRun {
     let columns: Int
     let batch: Int
     let timing: Timing
+    /// One per thread count asked for: nil for one thread.
     let pools: [KernelThreadPool?]
     let openBLAS: OpenBLAS?
-    let threadCounts: [Int]
     let bandwidths: [Int: [Bandwidth]]
     /// The DRAM probe's buffer when the run is cold: read again after every row.
     let dramBuffer: UnsafeRawBufferPointer?
@@ -150,20 +150,20 @@ private struct ShapeRun {
         let floatBytes = Double(rows * columns * 4)
         let swiftTime = timing.best { matrix.multiply(input, batch: batch, into: &output) }.seconds
         var peerTime = swiftTime
-        var peerTimes: [(threads: Int, seconds: Double)] = []
+        var peerTimes: [(pool: KernelThreadPool?, seconds: Double)] = []
         if let openBLAS {
-            for count in threadCounts {
-                openBLAS.setThreadCount(count)
+            for pool in pools {
+                openBLAS.setThreadCount(pool?.count ?? 1)
                 let seconds = timing.best { openBLAS.multiply(matrix, input, batch: batch, into: &output) }.seconds
-                if count == 1 { peerTime = seconds }
-                peerTimes.append((count, seconds))
+                if pool == nil { peerTime = seconds }
+                peerTimes.append((pool, seconds))
             }
             openBLAS.setThreadCount(1)
         }
         var figures = [figure("float32 swift simd", swiftTime, bytes: floatBytes, peer: peerTime, streamed: false)]
-        for (count, seconds) in peerTimes {
+        for (pool, seconds) in peerTimes {
             figures.append(figure(
-                "float32 openblas", seconds, bytes: floatBytes, threads: pool(count), peer: peerTime, streamed: false))
+                "float32 openblas", seconds, bytes: floatBytes, threads: pool, peer: peerTime, streamed: false))
         }
         matrix.values = []
 
@@ -212,11 +212,6 @@ private struct ShapeRun {
         }
         print("")
         return figures
-    }
-
-    /// The pool of `count` threads (nil for one).
-    private func pool(_ count: Int) -> KernelThreadPool? {
-        zip(threadCounts, pools).first { $0.0 == count }?.1 ?? nil
     }
 
     /// One figure, printed as a table row; `% bw` compares the weight bytes read per second with the

@@ -89,7 +89,7 @@ struct KernelsSummary {
             }
             if let vnniPeak, kernel == .avx512VNNI {
                 line("  batch \(widestBatch): share of the VPDPBUSD peak") {
-                    find($0, large, batch: widestBatch).map { $0.macsPerSecond / vnniPeak }.map { percent($0)! }
+                    percent(find($0, large, batch: widestBatch).map { $0.macsPerSecond / vnniPeak })
                 }
             }
         }
